@@ -1,0 +1,327 @@
+//! `JsonConverter`: JSON byte-compatible with Kafka Connect's `org.apache.kafka.connect.json.JsonConverter`.
+//!
+//! With `schemas.enable=true` (the default) every message is an envelope
+//! `{"schema":{...},"payload":...}` so consumers can rebuild typed data; with `false` the
+//! payload is written alone and read back schemaless. Both directions cache schemas (keyed by
+//! schema on write, by the exact schema text on read) so the per-record cost is converting
+//! the payload, not the schema. Settings and their meaning are Kafka's:
+//! `schemas.enable`, `schemas.cache.size`, `schema.content`, `decimal.format`,
+//! `replace.null.with.default`.
+
+pub mod dom;
+mod from_connect;
+mod schema;
+mod to_connect;
+pub mod write;
+
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use connect_core::config::{
+    ConfigDef, ConfigKey, ConfigType, ConfigValue, Importance, Properties, Validator,
+};
+use connect_core::{
+    ConnectError, Converter, ConverterType, HeaderConverter, Headers, Result, Schema,
+    SchemaAndValue, Value,
+};
+use lru::LruCache;
+
+use from_connect::{PayloadWriter, WriteOptions};
+
+/// `schemas.enable`: write and expect the schema envelope.
+pub const SCHEMAS_ENABLE_CONFIG: &str = "schemas.enable";
+/// `schemas.cache.size`: how many schemas each direction keeps parsed/rendered.
+pub const SCHEMAS_CACHE_SIZE_CONFIG: &str = "schemas.cache.size";
+/// `schema.content`: a fixed schema for reading plain payloads.
+pub const SCHEMA_CONTENT_CONFIG: &str = "schema.content";
+/// `decimal.format`: BASE64 or NUMERIC for Decimal values.
+pub const DECIMAL_FORMAT_CONFIG: &str = "decimal.format";
+/// `replace.null.with.default`: write/read a field's default in place of null.
+pub const REPLACE_NULL_WITH_DEFAULT_CONFIG: &str = "replace.null.with.default";
+
+/// How Decimal values are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecimalFormat {
+    /// The unscaled value's bytes in base64 (Kafka's default; exact and compact).
+    Base64,
+    /// A JSON number in `BigDecimal.toString()` form (readable; consumers must keep precision).
+    Numeric,
+}
+
+/// Schemas already written as JSON notation, by schema.
+type RenderedSchemas = LruCache<Schema, Arc<[u8]>>;
+/// Schemas already parsed, by the exact text of their JSON notation (`None` for `null`).
+type ParsedSchemas = LruCache<Box<[u8]>, Option<Schema>>;
+
+/// Kafka Connect's JSON converter, also usable as a header converter.
+pub struct JsonConverter {
+    schemas_enable: bool,
+    write_options: WriteOptions,
+    schema_content: Option<Schema>,
+    rendered_schemas: Option<Mutex<RenderedSchemas>>,
+    parsed_schemas: Option<Mutex<ParsedSchemas>>,
+}
+
+impl std::fmt::Debug for JsonConverter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonConverter")
+            .field("schemas_enable", &self.schemas_enable)
+            .field("write_options", &self.write_options)
+            .field("schema_content", &self.schema_content)
+            .finish_non_exhaustive()
+    }
+}
+
+const ENVELOPE_ERROR: &str = "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain additional fields. If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.";
+
+fn serialization_error(e: dom::ParseError) -> ConnectError {
+    ConnectError::data_caused_by(
+        "Converting byte[] to Kafka Connect data failed due to serialization error: ",
+        "SerializationException",
+        e.message,
+    )
+}
+
+impl JsonConverter {
+    /// The settings the converter accepts, with Kafka's defaults.
+    pub fn config_def() -> ConfigDef {
+        ConfigDef::new()
+            .define(
+                ConfigKey::new(
+                    SCHEMAS_ENABLE_CONFIG,
+                    ConfigType::Boolean,
+                    Importance::High,
+                    "Include the schema in every message as a {\"schema\":...,\"payload\":...} envelope, and expect it when reading.",
+                )
+                .with_default(ConfigValue::Boolean(true))
+                .in_group("Schemas", 0)
+                .with_display_name("Enable Schemas"),
+            )
+            .define(
+                ConfigKey::new(
+                    SCHEMAS_CACHE_SIZE_CONFIG,
+                    ConfigType::Int,
+                    Importance::High,
+                    "How many schemas to keep converted in each direction; 0 disables the caches.",
+                )
+                .with_default(ConfigValue::Int(1000))
+                .with_validator(Validator::Range { min: Some(0), max: None })
+                .in_group("Schemas", 1)
+                .with_display_name("Schema Cache Size"),
+            )
+            .define(
+                ConfigKey::new(
+                    SCHEMA_CONTENT_CONFIG,
+                    ConfigType::String,
+                    Importance::High,
+                    "A schema (in the converter's JSON schema notation) applied to every message read; only used with schemas.enable=true, where messages are then plain payloads.",
+                )
+                .with_null_default()
+                .in_group("Schemas", 2)
+                .with_display_name("Schema Content"),
+            )
+            .define(
+                ConfigKey::new(
+                    DECIMAL_FORMAT_CONFIG,
+                    ConfigType::String,
+                    Importance::Low,
+                    "How Decimal values are written: BASE64 (the unscaled bytes, exact) or NUMERIC (a JSON number). Both are accepted when reading.",
+                )
+                .with_default(ConfigValue::String("BASE64".to_string()))
+                .with_validator(Validator::OneOfIgnoreCase(vec!["BASE64".to_string(), "NUMERIC".to_string()]))
+                .in_group("Serialization", 0)
+                .with_display_name("Decimal Format"),
+            )
+            .define(
+                ConfigKey::new(
+                    REPLACE_NULL_WITH_DEFAULT_CONFIG,
+                    ConfigType::Boolean,
+                    Importance::Low,
+                    "Write and read a field's default value in place of null.",
+                )
+                .with_default(ConfigValue::Boolean(true))
+                .in_group("Serialization", 1)
+                .with_display_name("Replace null with default"),
+            )
+    }
+
+    /// A converter configured from Kafka Connect settings (the converter's prefix, such as
+    /// `value.converter.`, already removed). The key/value role does not change the JSON
+    /// format; it is accepted for symmetry with other converters.
+    pub fn new(props: &Properties, _kind: ConverterType) -> Result<Self> {
+        let config = Self::config_def().parse(props)?;
+        let schemas_enable = config.boolean(SCHEMAS_ENABLE_CONFIG).unwrap_or(true);
+        let cache_size = config.int(SCHEMAS_CACHE_SIZE_CONFIG).unwrap_or(1000);
+        let decimal_format = match config.string(DECIMAL_FORMAT_CONFIG) {
+            Some(f) if f.eq_ignore_ascii_case("NUMERIC") => DecimalFormat::Numeric,
+            _ => DecimalFormat::Base64,
+        };
+        let replace_null_with_default = config
+            .boolean(REPLACE_NULL_WITH_DEFAULT_CONFIG)
+            .unwrap_or(true);
+        let schema_content = match config.string(SCHEMA_CONTENT_CONFIG) {
+            Some(text) if !text.is_empty() => {
+                let node = dom::parse(text.as_bytes()).map_err(|e| {
+                    ConnectError::data_caused_by(
+                        "Failed to parse schema.content",
+                        "SerializationException",
+                        e.message,
+                    )
+                })?;
+                schema::parse_schema(&node, replace_null_with_default)?
+            }
+            _ => None,
+        };
+        let capacity = usize::try_from(cache_size).ok().and_then(NonZeroUsize::new);
+        Ok(Self {
+            schemas_enable,
+            write_options: WriteOptions {
+                decimal_format,
+                replace_null_with_default,
+            },
+            schema_content,
+            rendered_schemas: capacity.map(|c| Mutex::new(LruCache::new(c))),
+            parsed_schemas: capacity.map(|c| Mutex::new(LruCache::new(c))),
+        })
+    }
+
+    /// Serializes a value: `Ok(None)` for a null value without schema (a tombstone).
+    pub fn serialize(&self, schema: Option<&Schema>, value: &Value) -> Result<Option<Vec<u8>>> {
+        if schema.is_none() && value.is_null() {
+            return Ok(None);
+        }
+        let mut writer = PayloadWriter::new(self.write_options);
+        let mut out = Vec::with_capacity(256);
+        if self.schemas_enable {
+            out.extend_from_slice(b"{\"schema\":");
+            match schema {
+                Some(schema) => self.write_schema_cached(&mut out, schema, &mut writer)?,
+                None => out.extend_from_slice(b"null"),
+            }
+            out.extend_from_slice(b",\"payload\":");
+            writer.write(&mut out, schema, value)?;
+            out.push(b'}');
+        } else {
+            writer.write(&mut out, schema, value)?;
+        }
+        Ok(Some(out))
+    }
+
+    fn write_schema_cached(
+        &self,
+        out: &mut Vec<u8>,
+        schema: &Schema,
+        writer: &mut PayloadWriter,
+    ) -> Result<()> {
+        let Some(cache) = &self.rendered_schemas else {
+            return schema::write_schema(out, schema, writer);
+        };
+        if let Some(rendered) = lock(cache).get(schema) {
+            out.extend_from_slice(rendered);
+            return Ok(());
+        }
+        let mut rendered = Vec::with_capacity(128);
+        schema::write_schema(&mut rendered, schema, writer)?;
+        out.extend_from_slice(&rendered);
+        lock(cache).put(schema.clone(), Arc::from(rendered));
+        Ok(())
+    }
+
+    /// Deserializes bytes read from Kafka; `None` (a tombstone) gives no schema and null.
+    pub fn deserialize(&self, data: Option<&[u8]>) -> Result<SchemaAndValue> {
+        let Some(data) = data else {
+            return Ok(SchemaAndValue::NULL);
+        };
+        let replace = self.write_options.replace_null_with_default;
+        if !self.schemas_enable {
+            let node = dom::parse(data).map_err(serialization_error)?;
+            let value = to_connect::to_connect(None, Some(&node), replace)?;
+            return Ok(SchemaAndValue::new(None, value));
+        }
+        if let Some(fixed) = &self.schema_content {
+            let node = dom::parse(data).map_err(serialization_error)?;
+            let value = to_connect::to_connect(Some(fixed), Some(&node), replace)?;
+            return Ok(SchemaAndValue::new(Some(fixed.clone()), value));
+        }
+        let envelope = match dom::parse_envelope(data).map_err(serialization_error)? {
+            Ok(envelope) => envelope,
+            Err(_) => return Err(ConnectError::data(ENVELOPE_ERROR)),
+        };
+        let members = &envelope.members;
+        let find = |name: &str| members.iter().find(|(k, _, _)| k == name);
+        let (Some(schema_member), Some(payload_member), 2) =
+            (find("schema"), find("payload"), members.len())
+        else {
+            return Err(ConnectError::data(ENVELOPE_ERROR));
+        };
+        let schema_text = &data[schema_member.2.clone()];
+        let schema = self.parse_schema_cached(schema_text, &schema_member.1)?;
+        let value = to_connect::to_connect(schema.as_ref(), Some(&payload_member.1), replace)?;
+        Ok(SchemaAndValue::new(schema, value))
+    }
+
+    fn parse_schema_cached(&self, text: &[u8], node: &dom::JsonNode<'_>) -> Result<Option<Schema>> {
+        let replace = self.write_options.replace_null_with_default;
+        let Some(cache) = &self.parsed_schemas else {
+            return schema::parse_schema(node, replace);
+        };
+        if let Some(schema) = lock(cache).get(text) {
+            return Ok(schema.clone());
+        }
+        let schema = schema::parse_schema(node, replace)?;
+        lock(cache).put(Box::from(text), schema.clone());
+        Ok(schema)
+    }
+}
+
+/// Locks a cache; a panic in another thread mid-update cannot corrupt an LRU cache in a way
+/// that matters (worst case a lost entry), so poisoning is ignored.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[async_trait]
+impl Converter for JsonConverter {
+    async fn from_connect_data(
+        &self,
+        _topic: &str,
+        _headers: &mut Headers,
+        schema: Option<&Schema>,
+        value: &Value,
+    ) -> Result<Option<Vec<u8>>> {
+        self.serialize(schema, value)
+    }
+
+    async fn to_connect_data(
+        &self,
+        _topic: &str,
+        _headers: &Headers,
+        data: Option<&[u8]>,
+    ) -> Result<SchemaAndValue> {
+        self.deserialize(data)
+    }
+}
+
+impl HeaderConverter for JsonConverter {
+    fn from_connect_header(
+        &self,
+        _topic: &str,
+        _header_key: &str,
+        schema: Option<&Schema>,
+        value: &Value,
+    ) -> Result<Option<Vec<u8>>> {
+        self.serialize(schema, value)
+    }
+
+    fn to_connect_header(
+        &self,
+        _topic: &str,
+        _header_key: &str,
+        data: Option<&[u8]>,
+    ) -> Result<SchemaAndValue> {
+        self.deserialize(data)
+    }
+}

@@ -1,0 +1,89 @@
+//! The converter plugin traits: Connect data to bytes and back.
+//!
+//! Converters sit at the Kafka boundary of every pipeline. [`Converter`] is async because
+//! some formats do I/O on a cache miss (Avro asks a schema registry once per new schema);
+//! pure converters simply never await. [`HeaderConverter`] stays synchronous: header
+//! formats never need I/O, and headers are many and small.
+
+use async_trait::async_trait;
+
+use crate::error::Result;
+use crate::header::Headers;
+use crate::record::SchemaAndValue;
+use crate::schema::Schema;
+use crate::value::Value;
+
+/// Which part of a record a converter is configured for; some formats differ (the Avro
+/// subject suffix, the JSON converter's behaviour is the same for both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConverterType {
+    /// Record keys (`key.converter`).
+    Key,
+    /// Record values (`value.converter`).
+    Value,
+    /// Header values (`header.converter`).
+    Header,
+}
+
+impl ConverterType {
+    /// The lower-case name Kafka uses in the `converter.type` setting.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConverterType::Key => "key",
+            ConverterType::Value => "value",
+            ConverterType::Header => "header",
+        }
+    }
+
+    /// Whether this converter handles keys.
+    pub fn is_key(self) -> bool {
+        self == ConverterType::Key
+    }
+}
+
+/// Turns record keys or values into bytes for Kafka and back (Kafka's `Converter`).
+///
+/// Method names follow Kafka's (`fromConnectData`/`toConnectData`) so plugin authors coming
+/// from Java find their way.
+#[async_trait]
+#[allow(clippy::wrong_self_convention)]
+pub trait Converter: Send + Sync {
+    /// Serializes a Connect value with its schema; `None` means "write a null" (tombstone).
+    /// Headers are passed for formats that record schema information there.
+    async fn from_connect_data(
+        &self,
+        topic: &str,
+        headers: &mut Headers,
+        schema: Option<&Schema>,
+        value: &Value,
+    ) -> Result<Option<Vec<u8>>>;
+
+    /// Deserializes bytes read from Kafka (`None` for a null/tombstone).
+    async fn to_connect_data(
+        &self,
+        topic: &str,
+        headers: &Headers,
+        data: Option<&[u8]>,
+    ) -> Result<SchemaAndValue>;
+}
+
+/// Turns header values into bytes and back (Kafka's `HeaderConverter`).
+#[allow(clippy::wrong_self_convention)]
+pub trait HeaderConverter: Send + Sync {
+    /// Serializes one header value; `None` writes a null header value.
+    fn from_connect_header(
+        &self,
+        topic: &str,
+        header_key: &str,
+        schema: Option<&Schema>,
+        value: &Value,
+    ) -> Result<Option<Vec<u8>>>;
+
+    /// Deserializes one header value read from Kafka.
+    fn to_connect_header(
+        &self,
+        topic: &str,
+        header_key: &str,
+        data: Option<&[u8]>,
+    ) -> Result<SchemaAndValue>;
+}

@@ -1,0 +1,1 @@
+//! The worker: task executors, offset/config/status stores, herders and Kafka clients. Filled by the standalone-worker issue.

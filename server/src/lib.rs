@@ -1,0 +1,29 @@
+//! `connectd`, the connect runtime's worker process, as a library.
+//!
+//! The server speaks the `connect.v1` gRPC contract from `connect-proto` (see
+//! `proto/connect/v1/*.proto`) next to two standard services, so that generic tools work
+//! without our `.proto` files:
+//!
+//! - gRPC health checking (`grpc.health.v1.Health`), reporting
+//!   `connect.v1.ConnectService` as SERVING;
+//! - gRPC server reflection, both `grpc.reflection.v1` and `grpc.reflection.v1alpha`
+//!   (grpcurl, Postman and the Python/Go reflection clients differ in which they ask for).
+//!
+//! This is the scaffold: every `ConnectService` RPC answers `UNIMPLEMENTED` until the
+//! standalone worker lands (see [`PendingConnectService`]). The binary (`src/main.rs`)
+//! is a thin wrapper around [`run`], so tests can drive the same code path with
+//! [`serve`] on a listener they bound themselves.
+
+mod config;
+mod error;
+mod server;
+mod service;
+mod shutdown;
+mod telemetry;
+
+pub use config::{Config, DEFAULT_LISTEN, DEFAULT_SHUTDOWN_TIMEOUT_SECS};
+pub use error::ServerError;
+pub use server::{run, serve};
+pub use service::PendingConnectService;
+pub use shutdown::ShutdownSignal;
+pub use telemetry::init_tracing;
