@@ -7,4 +7,8 @@
 //! - [`string::StringConverter`] (`org.apache.kafka.connect.storage.StringConverter`)
 //! - [`simple_header::SimpleHeaderConverter`] (`org.apache.kafka.connect.storage.SimpleHeaderConverter`)
 
+pub mod bytes;
 pub mod json;
+pub mod simple_header;
+pub mod string;
+pub mod values;

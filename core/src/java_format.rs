@@ -6,60 +6,128 @@
 //! that reads back as the same number, never fewer than two significant digits) and its
 //! layout (plain between 10^-3 and 10^7, computerized scientific notation outside).
 
+/// Formats floats Java-style into a stack buffer, so hot paths (converters writing
+/// thousands of numbers per second) never allocate.
+#[derive(Debug, Clone)]
+pub struct FloatBuffer {
+    buf: [u8; 40],
+    len: usize,
+}
+
+impl Default for FloatBuffer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FloatBuffer {
+    /// An empty buffer.
+    pub fn new() -> Self {
+        Self {
+            buf: [0; 40],
+            len: 0,
+        }
+    }
+
+    /// Java's `Double.toString(value)`.
+    pub fn format_f64(&mut self, value: f64) -> &str {
+        self.len = 0;
+        if let Some(special) = special_text(
+            value.is_nan(),
+            value.is_infinite(),
+            value.is_sign_negative(),
+            value == 0.0,
+        ) {
+            self.push(special.as_bytes());
+            return self.as_str();
+        }
+        let magnitude = value.abs();
+        let mut ryu_buf = ryu::Buffer::new();
+        let shortest = ryu_buf.format_finite(magnitude);
+        if value.is_sign_negative() {
+            self.push(b"-");
+        }
+        if (1e-3..1e7).contains(&magnitude) {
+            // In this range the JVM prints plain notation with the same shortest digits
+            // (and a ".0" for integers) exactly as ryu does.
+            self.push(shortest.as_bytes());
+            return self.as_str();
+        }
+        let mut digits = Digits::parse(shortest);
+        if digits.len == 1 && !value.is_normal() {
+            // Subnormals are so coarse that the closest two-digit decimal can differ from the
+            // one-digit shortest form (Double.MIN_VALUE prints as 4.9E-324, not 5.0E-324).
+            digits = Digits::parse(&format!("{magnitude:.1e}"));
+        }
+        digits.write_java(self);
+        self.as_str()
+    }
+
+    /// Java's `Float.toString(value)`.
+    pub fn format_f32(&mut self, value: f32) -> &str {
+        self.len = 0;
+        if let Some(special) = special_text(
+            value.is_nan(),
+            value.is_infinite(),
+            value.is_sign_negative(),
+            value == 0.0,
+        ) {
+            self.push(special.as_bytes());
+            return self.as_str();
+        }
+        let magnitude = value.abs();
+        let mut ryu_buf = ryu::Buffer::new();
+        let shortest = ryu_buf.format_finite(magnitude);
+        if value.is_sign_negative() {
+            self.push(b"-");
+        }
+        if (1e-3..1e7).contains(&magnitude) {
+            self.push(shortest.as_bytes());
+            return self.as_str();
+        }
+        let mut digits = Digits::parse(shortest);
+        if digits.len == 1 && !value.is_normal() {
+            digits = Digits::parse(&format!("{magnitude:.1e}"));
+        }
+        digits.write_java(self);
+        self.as_str()
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        let end = (self.len + bytes.len()).min(self.buf.len());
+        let take = end - self.len;
+        self.buf[self.len..end].copy_from_slice(&bytes[..take]);
+        self.len = end;
+    }
+
+    fn push_byte(&mut self, byte: u8) {
+        self.push(&[byte]);
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII is ever written.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("NaN")
+    }
+}
+
 /// Appends Java's `Double.toString(value)` to `out`.
 pub fn push_f64(out: &mut String, value: f64) {
-    if let Some(special) = special_text(
-        value.is_nan(),
-        value.is_infinite(),
-        value.is_sign_negative(),
-        value == 0.0,
-    ) {
-        out.push_str(special);
-        return;
-    }
-    let mut buffer = ryu::Buffer::new();
-    let shortest = buffer.format_finite(value.abs());
-    let mut digits = Digits::parse(shortest);
-    if digits.len == 1 && !value.is_normal() {
-        // Subnormals are so coarse that the closest two-digit decimal can differ from the
-        // one-digit shortest form (Double.MIN_VALUE prints as 4.9E-324, not 5.0E-324).
-        digits = Digits::parse(&format!("{:.1e}", value.abs()));
-    }
-    digits.write_java(out, value.is_sign_negative());
+    out.push_str(FloatBuffer::new().format_f64(value));
 }
 
 /// Appends Java's `Float.toString(value)` to `out`.
 pub fn push_f32(out: &mut String, value: f32) {
-    if let Some(special) = special_text(
-        value.is_nan(),
-        value.is_infinite(),
-        value.is_sign_negative(),
-        value == 0.0,
-    ) {
-        out.push_str(special);
-        return;
-    }
-    let mut buffer = ryu::Buffer::new();
-    let shortest = buffer.format_finite(value.abs());
-    let mut digits = Digits::parse(shortest);
-    if digits.len == 1 && !value.is_normal() {
-        digits = Digits::parse(&format!("{:.1e}", value.abs()));
-    }
-    digits.write_java(out, value.is_sign_negative());
+    out.push_str(FloatBuffer::new().format_f32(value));
 }
 
 /// Java's `Double.toString(value)`.
 pub fn f64_to_string(value: f64) -> String {
-    let mut out = String::with_capacity(24);
-    push_f64(&mut out, value);
-    out
+    FloatBuffer::new().format_f64(value).to_string()
 }
 
 /// Java's `Float.toString(value)`.
 pub fn f32_to_string(value: f32) -> String {
-    let mut out = String::with_capacity(16);
-    push_f32(&mut out, value);
-    out
+    FloatBuffer::new().format_f32(value).to_string()
 }
 
 fn special_text(nan: bool, infinite: bool, negative: bool, zero: bool) -> Option<&'static str> {
@@ -94,7 +162,7 @@ impl Digits {
             Some(at) => (&text[..at], text[at + 1..].parse::<i32>().unwrap_or(0)),
             None => (text, 0),
         };
-        // Position of the decimal point relative to the first mantissa digit.
+        // Position of the decimal point relative to the first significant digit.
         let mut integer_digits: i32 = 0;
         let mut seen_point = false;
         let mut leading = true;
@@ -103,16 +171,12 @@ impl Digits {
                 b'.' => seen_point = true,
                 b'0'..=b'9' => {
                     if leading && b == b'0' {
-                        if !seen_point {
-                            // A leading zero before the point carries no position.
-                        } else {
+                        if seen_point {
                             integer_digits -= 1;
                         }
                         continue;
                     }
-                    if leading {
-                        leading = false;
-                    }
+                    leading = false;
                     if !seen_point {
                         integer_digits += 1;
                     }
@@ -135,70 +199,41 @@ impl Digits {
         digits
     }
 
-    fn write_java(&self, out: &mut String, negative: bool) {
-        if negative {
-            out.push('-');
-        }
+    /// Writes the digits in the JVM's layout: plain between 10^-3 and 10^7, otherwise
+    /// `d.dddE±n` (always at least one fraction digit).
+    fn write_java(&self, out: &mut FloatBuffer) {
         let digits = &self.buf[..self.len];
         let exp = self.exponent;
         if (-3..7).contains(&exp) {
             if exp >= 0 {
                 let int_len = exp as usize + 1;
                 for i in 0..int_len {
-                    out.push(*digits.get(i).unwrap_or(&b'0') as char);
+                    out.push_byte(*digits.get(i).unwrap_or(&b'0'));
                 }
-                out.push('.');
-                if digits.len() > int_len {
-                    digits[int_len..].iter().for_each(|&d| out.push(d as char));
-                } else {
-                    out.push('0');
+                out.push_byte(b'.');
+                match digits.get(int_len..) {
+                    Some(rest) if !rest.is_empty() => out.push(rest),
+                    _ => out.push_byte(b'0'),
                 }
             } else {
-                out.push_str("0.");
+                out.push(b"0.");
                 for _ in 0..(-exp - 1) {
-                    out.push('0');
+                    out.push_byte(b'0');
                 }
-                digits.iter().for_each(|&d| out.push(d as char));
+                out.push(digits);
             }
         } else {
-            out.push(digits[0] as char);
-            out.push('.');
+            out.push_byte(digits[0]);
+            out.push_byte(b'.');
             if digits.len() > 1 {
-                digits[1..].iter().for_each(|&d| out.push(d as char));
+                out.push(&digits[1..]);
             } else {
-                out.push('0');
+                out.push_byte(b'0');
             }
-            out.push('E');
-            let mut itoa = itoa_buf();
-            out.push_str(itoa.format(exp));
+            out.push_byte(b'E');
+            let mut text = itoa::Buffer::new();
+            out.push(text.format(exp).as_bytes());
         }
-    }
-}
-
-fn itoa_buf() -> IntBuf {
-    IntBuf([0; 12])
-}
-
-/// A tiny integer formatter for exponents, avoiding a `format!` allocation per float.
-struct IntBuf([u8; 12]);
-
-impl IntBuf {
-    fn format(&mut self, value: i32) -> &str {
-        let mut n = value.unsigned_abs();
-        let mut pos = self.0.len();
-        loop {
-            pos -= 1;
-            self.0[pos] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        if value < 0 {
-            pos -= 1;
-            self.0[pos] = b'-';
-        }
-        std::str::from_utf8(&self.0[pos..]).unwrap_or("0")
     }
 }
 
@@ -233,6 +268,26 @@ mod tests {
         ];
         for (value, expected) in cases {
             assert_eq!(f64_to_string(*value), *expected, "formatting {value:e}");
+        }
+    }
+
+    #[test]
+    fn plain_range_fast_path_matches_the_general_layout() {
+        // Deterministic pseudo-random doubles across the plain range and its edges.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let exponent = (state % 11) as i32 - 4;
+            let value = (state >> 11) as f64 / (1u64 << 53) as f64 * 10f64.powi(exponent);
+            if !(1e-3..1e7).contains(&value) {
+                continue;
+            }
+            let mut ryu_buf = ryu::Buffer::new();
+            let mut general = FloatBuffer::new();
+            Digits::parse(ryu_buf.format_finite(value)).write_java(&mut general);
+            assert_eq!(f64_to_string(value), general.as_str(), "{value:e}");
         }
     }
 

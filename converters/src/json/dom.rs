@@ -295,8 +295,10 @@ fn is_zero_literal(text: &str) -> bool {
 /// The top-level members of a document that is an object, each with the byte range of its
 /// value text, so a caller can cache work on a sub-document by its exact text.
 pub struct Envelope<'a> {
-    /// Members in first-seen order, keys unique.
-    pub members: Vec<(Cow<'a, str>, JsonNode<'a>, std::ops::Range<usize>)>,
+    /// Members in first-seen order, keys unique (the last value of a repeated key wins).
+    /// The tree is `None` for members the caller asked to skip: their text was checked for
+    /// syntax but not turned into nodes.
+    pub members: Vec<(Cow<'a, str>, Option<JsonNode<'a>>, std::ops::Range<usize>)>,
 }
 
 /// Parses the first JSON value of `input` (an empty or blank input gives
@@ -312,9 +314,14 @@ pub fn parse(input: &[u8]) -> Result<JsonNode<'_>, ParseError> {
     Ok(node)
 }
 
-/// Parses a document and, when it is an object, also reports each member's value span.
+/// Parses a document and, when it is an object, reports each member's value span; members
+/// named `skip` are syntax-checked only, so a caller that usually finds their meaning in a
+/// cache (keyed by the span's text) does not pay for building their tree.
 /// Returns `Ok(Err(node))` when the document is not an object.
-pub fn parse_envelope(input: &[u8]) -> Result<Result<Envelope<'_>, JsonNode<'_>>, ParseError> {
+pub fn parse_envelope<'a>(
+    input: &'a [u8],
+    skip: &str,
+) -> Result<Result<Envelope<'a>, JsonNode<'a>>, ParseError> {
     let mut parser = Parser::new(input)?;
     parser.skip_ws();
     if parser.peek() != Some(b'{') {
@@ -326,16 +333,24 @@ pub fn parse_envelope(input: &[u8]) -> Result<Result<Envelope<'_>, JsonNode<'_>>
         return Ok(Err(node));
     }
     parser.pos += 1;
-    let mut members: Vec<(Cow<'_, str>, JsonNode<'_>, std::ops::Range<usize>)> = Vec::new();
-    parser.members(0, |key, value, span| {
-        match members.iter_mut().find(|(k, _, _)| *k == key) {
+    let mut members: Vec<(Cow<'_, str>, Option<JsonNode<'_>>, std::ops::Range<usize>)> = Vec::new();
+    parser.members(
+        0,
+        |p, key, depth| {
+            if key == skip {
+                p.skip_value(depth).map(|()| None)
+            } else {
+                p.value(depth).map(Some)
+            }
+        },
+        |key, value, span| match members.iter_mut().find(|(k, _, _)| *k == key) {
             Some(slot) => {
                 slot.1 = value;
                 slot.2 = span;
             }
             None => members.push((key, value, span)),
-        }
-    })?;
+        },
+    )?;
     Ok(Ok(Envelope { members }))
 }
 
@@ -552,21 +567,52 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self, depth: usize) -> Result<JsonNode<'a>, ParseError> {
         let mut members: Vec<(Cow<'a, str>, JsonNode<'a>)> = Vec::new();
-        self.members(depth, |key, value, _| {
-            match members.iter_mut().find(|(k, _)| *k == key) {
+        self.members(
+            depth,
+            |p, _, depth| p.value(depth),
+            |key, value, _| match members.iter_mut().find(|(k, _)| *k == key) {
                 Some(slot) => slot.1 = value,
                 None => members.push((key, value)),
-            }
-        })?;
+            },
+        )?;
         Ok(JsonNode::Object(members))
     }
 
-    /// Reads the members of an object after its `{`, through the closing `}`, handing each
-    /// key, value and value span to `on_member` in order (duplicates included).
-    fn members(
+    fn array(&mut self, depth: usize) -> Result<JsonNode<'a>, ParseError> {
+        let mut items = Vec::new();
+        self.elements(depth, |p, depth| p.value(depth), |item| items.push(item))?;
+        Ok(JsonNode::Array(items))
+    }
+
+    /// Checks the syntax of one value without building nodes (strings without escapes and
+    /// numbers never allocate).
+    fn skip_value(&mut self, depth: usize) -> Result<(), ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error(format!(
+                "Document nesting depth ({depth}) exceeds the maximum allowed ({MAX_DEPTH})"
+            )));
+        }
+        match self.peek() {
+            Some(b'{') => {
+                self.pos += 1;
+                self.members(depth, |p, _, depth| p.skip_value(depth), |_, (), _| {})
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                self.elements(depth, |p, depth| p.skip_value(depth), |()| {})
+            }
+            _ => self.value(depth).map(drop),
+        }
+    }
+
+    /// Reads the members of an object after its `{`, through the closing `}`: each value is
+    /// read by `read_value` (given the key and depth), then handed with its key and span to
+    /// `on_member`, in order, duplicates included.
+    fn members<V>(
         &mut self,
         depth: usize,
-        mut on_member: impl FnMut(Cow<'a, str>, JsonNode<'a>, std::ops::Range<usize>),
+        mut read_value: impl FnMut(&mut Self, &str, usize) -> Result<V, ParseError>,
+        mut on_member: impl FnMut(Cow<'a, str>, V, std::ops::Range<usize>),
     ) -> Result<(), ParseError> {
         self.skip_ws();
         if self.peek() == Some(b'}') {
@@ -588,7 +634,7 @@ impl<'a> Parser<'a> {
             }
             self.skip_ws();
             let start = self.pos;
-            let value = self.value(depth + 1)?;
+            let value = read_value(self, &key, depth + 1)?;
             on_member(key, value, start..self.pos);
             self.skip_ws();
             match self.next_byte() {
@@ -606,20 +652,25 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<JsonNode<'a>, ParseError> {
-        let mut items = Vec::new();
+    /// Reads the elements of an array after its `[`, through the closing `]`.
+    fn elements<V>(
+        &mut self,
+        depth: usize,
+        mut read_value: impl FnMut(&mut Self, usize) -> Result<V, ParseError>,
+        mut on_element: impl FnMut(V),
+    ) -> Result<(), ParseError> {
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(JsonNode::Array(items));
+            return Ok(());
         }
         loop {
             self.skip_ws();
-            items.push(self.value(depth + 1)?);
+            on_element(read_value(self, depth + 1)?);
             self.skip_ws();
             match self.next_byte() {
                 Some(b',') => continue,
-                Some(b']') => return Ok(JsonNode::Array(items)),
+                Some(b']') => return Ok(()),
                 None => {
                     return Err(
                         self.error("Unexpected end-of-input: expected close marker for Array")
@@ -841,9 +892,14 @@ mod tests {
     #[test]
     fn envelope_reports_member_spans() {
         let input = br#"{"schema":{"type":"int32"},"payload":5}"#;
-        let env = parse_envelope(input).unwrap().ok().unwrap();
-        let (_, _, span) = &env.members[0];
+        let env = parse_envelope(input, "schema").unwrap().ok().unwrap();
+        let (_, tree, span) = &env.members[0];
         assert_eq!(&input[span.clone()], br#"{"type":"int32"}"#);
+        assert!(tree.is_none(), "skipped members have no tree");
+        assert_eq!(env.members[1].1, Some(JsonNode::Int(5)));
+        // Skipping still checks syntax.
+        assert!(parse_envelope(br#"{"schema":{"type":},"payload":5}"#, "schema").is_err());
+        assert!(parse_envelope(br#"{"schema":[1,,2],"payload":5}"#, "schema").is_err());
     }
 
     #[test]

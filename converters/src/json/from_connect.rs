@@ -16,10 +16,9 @@ pub(crate) struct WriteOptions {
     pub(crate) replace_null_with_default: bool,
 }
 
-/// Writes Connect values as JSON, reusing a scratch buffer for number formatting.
+/// Writes Connect values as JSON.
 pub(crate) struct PayloadWriter {
     options: WriteOptions,
-    scratch: String,
 }
 
 fn type_error(schema: Option<&Schema>, value: &Value) -> ConnectError {
@@ -39,10 +38,7 @@ fn logical_type_error(name: &str, expected: &str, value: &Value) -> ConnectError
 
 impl PayloadWriter {
     pub(crate) fn new(options: WriteOptions) -> Self {
-        Self {
-            options,
-            scratch: String::with_capacity(32),
-        }
+        Self { options }
     }
 
     /// Appends `value` (typed by `schema`, or schemaless) as JSON.
@@ -90,8 +86,8 @@ impl PayloadWriter {
             (SchemaType::Int16, Value::Int16(v)) => write_int(out, *v),
             (SchemaType::Int32, Value::Int32(v)) => write_int(out, *v),
             (SchemaType::Int64, Value::Int64(v)) => write_int(out, *v),
-            (SchemaType::Float32, Value::Float32(v)) => write_f32(out, *v, &mut self.scratch),
-            (SchemaType::Float64, Value::Float64(v)) => write_f64(out, *v, &mut self.scratch),
+            (SchemaType::Float32, Value::Float32(v)) => write_f32(out, *v),
+            (SchemaType::Float64, Value::Float64(v)) => write_f64(out, *v),
             (SchemaType::Boolean, Value::Boolean(v)) => {
                 out.extend_from_slice(if *v { b"true" } else { b"false" })
             }
@@ -205,10 +201,9 @@ impl PayloadWriter {
                 };
                 match self.options.decimal_format {
                     DecimalFormat::Numeric => {
-                        use std::fmt::Write;
-                        self.scratch.clear();
-                        let _ = write!(self.scratch, "{decimal}");
-                        out.extend_from_slice(self.scratch.as_bytes());
+                        use std::io::Write;
+                        // Writing into a Vec cannot fail.
+                        let _ = write!(out, "{decimal}");
                     }
                     DecimalFormat::Base64 => {
                         let bytes = logical::decimal_from_logical(schema, decimal)?;

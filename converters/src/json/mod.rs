@@ -244,7 +244,7 @@ impl JsonConverter {
             let value = to_connect::to_connect(Some(fixed), Some(&node), replace)?;
             return Ok(SchemaAndValue::new(Some(fixed.clone()), value));
         }
-        let envelope = match dom::parse_envelope(data).map_err(serialization_error)? {
+        let envelope = match dom::parse_envelope(data, "schema").map_err(serialization_error)? {
             Ok(envelope) => envelope,
             Err(_) => return Err(ConnectError::data(ENVELOPE_ERROR)),
         };
@@ -255,21 +255,25 @@ impl JsonConverter {
         else {
             return Err(ConnectError::data(ENVELOPE_ERROR));
         };
-        let schema_text = &data[schema_member.2.clone()];
-        let schema = self.parse_schema_cached(schema_text, &schema_member.1)?;
-        let value = to_connect::to_connect(schema.as_ref(), Some(&payload_member.1), replace)?;
+        let schema = self.parse_schema_cached(&data[schema_member.2.clone()])?;
+        let value = to_connect::to_connect(schema.as_ref(), payload_member.1.as_ref(), replace)?;
         Ok(SchemaAndValue::new(schema, value))
     }
 
-    fn parse_schema_cached(&self, text: &[u8], node: &dom::JsonNode<'_>) -> Result<Option<Schema>> {
+    /// The schema written as `text` (JSON notation), parsed once per distinct text.
+    fn parse_schema_cached(&self, text: &[u8]) -> Result<Option<Schema>> {
         let replace = self.write_options.replace_null_with_default;
+        let parse = || -> Result<Option<Schema>> {
+            let node = dom::parse(text).map_err(serialization_error)?;
+            schema::parse_schema(&node, replace)
+        };
         let Some(cache) = &self.parsed_schemas else {
-            return schema::parse_schema(node, replace);
+            return parse();
         };
         if let Some(schema) = lock(cache).get(text) {
             return Ok(schema.clone());
         }
-        let schema = schema::parse_schema(node, replace)?;
+        let schema = parse()?;
         lock(cache).put(Box::from(text), schema.clone());
         Ok(schema)
     }
@@ -323,5 +327,138 @@ impl HeaderConverter for JsonConverter {
         data: Option<&[u8]>,
     ) -> Result<SchemaAndValue> {
         self.deserialize(data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use connect_core::{SchemaBuilder, SchemaType, Struct, logical};
+
+    fn converter(pairs: &[(&str, &str)]) -> Result<JsonConverter> {
+        let props: Properties = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        JsonConverter::new(&props, ConverterType::Value)
+    }
+
+    fn order_schema() -> Schema {
+        SchemaBuilder::structure()
+            .name("shop.Order")
+            .field("id", Schema::primitive(SchemaType::Int64, false).unwrap())
+            .field("amount", logical::decimal_schema(2).build().unwrap())
+            .field(
+                "placed",
+                logical::timestamp_schema().optional().build().unwrap(),
+            )
+            .field(
+                "tags",
+                SchemaBuilder::array(Schema::primitive(SchemaType::String, false).unwrap())
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap()
+    }
+
+    fn order() -> Value {
+        let s = Struct::new(order_schema())
+            .unwrap()
+            .with("id", 7i64)
+            .unwrap()
+            .with("amount", connect_core::BigDecimal::new(1999, 2))
+            .unwrap()
+            .with("placed", Value::Timestamp(1_700_000_000_123))
+            .unwrap()
+            .with("tags", Value::Array(vec!["a".into()]))
+            .unwrap();
+        Value::Struct(s)
+    }
+
+    #[test]
+    fn round_trips_a_typed_record_through_the_envelope() {
+        for cache in ["1000", "0"] {
+            let c = converter(&[(SCHEMAS_CACHE_SIZE_CONFIG, cache)]).unwrap();
+            for _ in 0..3 {
+                // Repeated calls exercise the caches in both directions.
+                let bytes = c
+                    .serialize(Some(&order_schema()), &order())
+                    .unwrap()
+                    .unwrap();
+                let back = c.deserialize(Some(&bytes)).unwrap();
+                assert_eq!(back.schema.as_ref(), Some(&order_schema()));
+                assert_eq!(back.value, order());
+            }
+        }
+    }
+
+    #[test]
+    fn numeric_decimals_are_written_as_numbers_and_read_back() {
+        let c = converter(&[
+            (DECIMAL_FORMAT_CONFIG, "numeric"),
+            (SCHEMAS_ENABLE_CONFIG, "false"),
+        ])
+        .unwrap();
+        let bytes = c
+            .serialize(Some(&order_schema()), &order())
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            r#"{"id":7,"amount":19.99,"placed":1700000000123,"tags":["a"]}"#
+        );
+    }
+
+    #[test]
+    fn invalid_settings_are_config_errors_naming_the_key() {
+        let err = converter(&[(DECIMAL_FORMAT_CONFIG, "HEX")]).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "Invalid value HEX for configuration decimal.format: String must be one of (case insensitive): BASE64, NUMERIC"
+        );
+        let err = converter(&[(SCHEMAS_ENABLE_CONFIG, "maybe")]).unwrap_err();
+        assert!(err.message().contains("schemas.enable"), "{err}");
+        let err = converter(&[(SCHEMAS_CACHE_SIZE_CONFIG, "-1")]).unwrap_err();
+        assert!(err.message().contains("schemas.cache.size"), "{err}");
+    }
+
+    #[test]
+    fn malformed_input_is_a_data_error_with_the_parse_cause() {
+        let c = converter(&[]).unwrap();
+        let err = c.deserialize(Some(b"{\"schema\":")).unwrap_err();
+        assert_eq!(err.simple_class(), "DataException");
+        assert_eq!(err.cause().unwrap().class, "SerializationException");
+        let err = c
+            .deserialize(Some(br#"{"schema":{"type":"int32"},"payload":1,"x":2}"#))
+            .unwrap_err();
+        assert_eq!(err.message(), ENVELOPE_ERROR);
+    }
+
+    #[test]
+    fn schema_content_types_plain_payloads() {
+        let c = converter(&[(
+            SCHEMA_CONTENT_CONFIG,
+            r#"{"type":"struct","fields":[{"field":"id","type":"int32"}]}"#,
+        )])
+        .unwrap();
+        let read = c.deserialize(Some(br#"{"id":5}"#)).unwrap();
+        let schema = read.schema.unwrap();
+        assert_eq!(schema.kind(), SchemaType::Struct);
+        assert_eq!(
+            read.value.as_struct().unwrap().get("id").unwrap(),
+            &Value::Int32(5)
+        );
+    }
+
+    #[test]
+    fn header_converter_uses_the_same_format() {
+        let c = converter(&[(SCHEMAS_ENABLE_CONFIG, "false")]).unwrap();
+        let bytes = c
+            .from_connect_header("t", "h", None, &Value::Int64(5))
+            .unwrap();
+        assert_eq!(bytes.as_deref(), Some(&b"5"[..]));
+        let back = c.to_connect_header("t", "h", bytes.as_deref()).unwrap();
+        assert_eq!(back.value, Value::Int64(5));
     }
 }

@@ -8,7 +8,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use connect_core::java_format;
+use connect_core::java_format::FloatBuffer;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -71,27 +71,23 @@ fn push_unicode_escape(out: &mut Vec<u8>, unit: u16) {
 }
 
 /// Appends a double as Jackson writes it: JVM digits, NaN and infinities as quoted strings.
-pub fn write_f64(out: &mut Vec<u8>, value: f64, scratch: &mut String) {
-    scratch.clear();
-    java_format::push_f64(scratch, value);
-    if value.is_finite() {
-        out.extend_from_slice(scratch.as_bytes());
-    } else {
-        out.push(b'"');
-        out.extend_from_slice(scratch.as_bytes());
-        out.push(b'"');
-    }
+pub fn write_f64(out: &mut Vec<u8>, value: f64) {
+    let mut buffer = FloatBuffer::new();
+    push_number_or_quoted(out, buffer.format_f64(value), value.is_finite());
 }
 
 /// Appends a float as Jackson writes it.
-pub fn write_f32(out: &mut Vec<u8>, value: f32, scratch: &mut String) {
-    scratch.clear();
-    java_format::push_f32(scratch, value);
-    if value.is_finite() {
-        out.extend_from_slice(scratch.as_bytes());
+pub fn write_f32(out: &mut Vec<u8>, value: f32) {
+    let mut buffer = FloatBuffer::new();
+    push_number_or_quoted(out, buffer.format_f32(value), value.is_finite());
+}
+
+fn push_number_or_quoted(out: &mut Vec<u8>, text: &str, finite: bool) {
+    if finite {
+        out.extend_from_slice(text.as_bytes());
     } else {
         out.push(b'"');
-        out.extend_from_slice(scratch.as_bytes());
+        out.extend_from_slice(text.as_bytes());
         out.push(b'"');
     }
 }
@@ -143,10 +139,9 @@ mod tests {
     #[test]
     fn floats_and_bytes() {
         let mut out = Vec::new();
-        let mut scratch = String::new();
-        write_f64(&mut out, f64::NAN, &mut scratch);
+        write_f64(&mut out, f64::NAN);
         out.push(b',');
-        write_f32(&mut out, 1e10, &mut scratch);
+        write_f32(&mut out, 1e10);
         out.push(b',');
         write_base64(&mut out, &[0, 1, 2, 0x7f, 0x80, 0xfe, 0xff]);
         assert_eq!(
