@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use connect_bench::{BASELINE, Case, Direction, OURS, OURS_TRAIT, TOPIC, poll_ready};
-use connect_core::{Converter, Headers};
+use connect_core::{Converter, Headers, SyncConverter};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn json_converter(c: &mut Criterion) {

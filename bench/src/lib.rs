@@ -22,7 +22,7 @@ use connect_converters::json::{JsonConverter, SCHEMAS_ENABLE_CONFIG};
 use connect_core::logical::{date_schema, decimal_schema, timestamp_schema};
 use connect_core::{
     BigDecimal, ConnectError, ConverterType, Properties, Result, Schema, SchemaBuilder, SchemaType,
-    Struct, Value,
+    Struct, SyncConverter, Value,
 };
 
 /// Topic name passed to the [`connect_core::Converter`] trait methods. The JSON converter

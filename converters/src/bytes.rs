@@ -4,11 +4,9 @@
 //! The converter of choice when a pipeline only moves opaque payloads: no parsing, no
 //! schema, and the bytes on the topic are exactly the bytes the source produced.
 
-use async_trait::async_trait;
 use connect_core::config::{ConfigDef, Properties};
 use connect_core::{
-    ConnectError, Converter, HeaderConverter, Headers, Result, Schema, SchemaAndValue, SchemaType,
-    Value,
+    ConnectError, Result, Schema, SchemaAndValue, SchemaType, SyncConverter, Value,
 };
 
 /// Copies BYTES values to and from Kafka unchanged.
@@ -25,10 +23,12 @@ impl ByteArrayConverter {
     pub fn new(_props: &Properties) -> Result<Self> {
         Ok(Self)
     }
+}
 
+impl SyncConverter for ByteArrayConverter {
     /// The bytes of a BYTES value; null stays null. Any other schema or value is an error,
     /// because silently stringifying it would put something unexpected on the topic.
-    pub fn serialize(&self, schema: Option<&Schema>, value: &Value) -> Result<Option<Vec<u8>>> {
+    fn serialize(&self, schema: Option<&Schema>, value: &Value) -> Result<Option<Vec<u8>>> {
         if let Some(schema) = schema
             && schema.kind() != SchemaType::Bytes
         {
@@ -48,54 +48,11 @@ impl ByteArrayConverter {
     }
 
     /// The bytes as an optional BYTES value.
-    pub fn deserialize(&self, data: Option<&[u8]>) -> SchemaAndValue {
-        SchemaAndValue::new(
+    fn deserialize(&self, data: Option<&[u8]>) -> Result<SchemaAndValue> {
+        Ok(SchemaAndValue::new(
             Schema::primitive(SchemaType::Bytes, true),
             data.map_or(Value::Null, |d| Value::Bytes(d.to_vec())),
-        )
-    }
-}
-
-#[async_trait]
-impl Converter for ByteArrayConverter {
-    async fn from_connect_data(
-        &self,
-        _topic: &str,
-        _headers: &mut Headers,
-        schema: Option<&Schema>,
-        value: &Value,
-    ) -> Result<Option<Vec<u8>>> {
-        self.serialize(schema, value)
-    }
-
-    async fn to_connect_data(
-        &self,
-        _topic: &str,
-        _headers: &Headers,
-        data: Option<&[u8]>,
-    ) -> Result<SchemaAndValue> {
-        Ok(self.deserialize(data))
-    }
-}
-
-impl HeaderConverter for ByteArrayConverter {
-    fn from_connect_header(
-        &self,
-        _topic: &str,
-        _header_key: &str,
-        schema: Option<&Schema>,
-        value: &Value,
-    ) -> Result<Option<Vec<u8>>> {
-        self.serialize(schema, value)
-    }
-
-    fn to_connect_header(
-        &self,
-        _topic: &str,
-        _header_key: &str,
-        data: Option<&[u8]>,
-    ) -> Result<SchemaAndValue> {
-        Ok(self.deserialize(data))
+        ))
     }
 }
 
@@ -110,7 +67,7 @@ mod tests {
             .serialize(None, &Value::Bytes(vec![0, 1, 255]))
             .unwrap();
         assert_eq!(out, Some(vec![0, 1, 255]));
-        let back = converter.deserialize(Some(&[0, 1, 255]));
+        let back = converter.deserialize(Some(&[0, 1, 255])).unwrap();
         assert_eq!(back.value, Value::Bytes(vec![0, 1, 255]));
         let schema = back.schema.unwrap();
         assert_eq!(
@@ -123,7 +80,7 @@ mod tests {
     fn null_stays_null() {
         let converter = ByteArrayConverter;
         assert_eq!(converter.serialize(None, &Value::Null).unwrap(), None);
-        assert_eq!(converter.deserialize(None).value, Value::Null);
+        assert_eq!(converter.deserialize(None).unwrap().value, Value::Null);
     }
 
     #[test]

@@ -6,11 +6,9 @@
 //! with Java's replacement rules (`?` for characters the charset cannot encode, U+FFFD for
 //! undecodable bytes), so text round-trips exactly as it does on the JVM.
 
-use async_trait::async_trait;
 use connect_core::config::{ConfigDef, ConfigKey, ConfigType, ConfigValue, Importance, Properties};
 use connect_core::{
-    ConnectError, Converter, HeaderConverter, Headers, Result, Schema, SchemaAndValue, SchemaType,
-    Value,
+    ConnectError, Result, Schema, SchemaAndValue, SchemaType, SyncConverter, Value,
 };
 
 /// `converter.encoding`: the character set of the text on the topic.
@@ -141,65 +139,25 @@ impl StringConverter {
         })?;
         Ok(Self { charset })
     }
+}
 
-    /// The value's Java `toString()` in the configured charset; null stays null.
-    pub fn serialize(&self, value: &Value) -> Option<Vec<u8>> {
-        match value {
+impl SyncConverter for StringConverter {
+    /// The value's Java `toString()` in the configured charset; null stays null. The schema
+    /// is not needed: text carries none.
+    fn serialize(&self, _schema: Option<&Schema>, value: &Value) -> Result<Option<Vec<u8>>> {
+        Ok(match value {
             Value::Null => None,
             Value::String(text) => Some(self.charset.encode(text)),
             other => Some(self.charset.encode(&other.to_java_string())),
-        }
+        })
     }
 
     /// The text as an optional STRING value.
-    pub fn deserialize(&self, data: Option<&[u8]>) -> SchemaAndValue {
-        SchemaAndValue::new(
+    fn deserialize(&self, data: Option<&[u8]>) -> Result<SchemaAndValue> {
+        Ok(SchemaAndValue::new(
             Schema::primitive(SchemaType::String, true),
             data.map_or(Value::Null, |d| Value::String(self.charset.decode(d))),
-        )
-    }
-}
-
-#[async_trait]
-impl Converter for StringConverter {
-    async fn from_connect_data(
-        &self,
-        _topic: &str,
-        _headers: &mut Headers,
-        _schema: Option<&Schema>,
-        value: &Value,
-    ) -> Result<Option<Vec<u8>>> {
-        Ok(self.serialize(value))
-    }
-
-    async fn to_connect_data(
-        &self,
-        _topic: &str,
-        _headers: &Headers,
-        data: Option<&[u8]>,
-    ) -> Result<SchemaAndValue> {
-        Ok(self.deserialize(data))
-    }
-}
-
-impl HeaderConverter for StringConverter {
-    fn from_connect_header(
-        &self,
-        _topic: &str,
-        _header_key: &str,
-        _schema: Option<&Schema>,
-        value: &Value,
-    ) -> Result<Option<Vec<u8>>> {
-        Ok(self.serialize(value))
-    }
-
-    fn to_connect_header(
-        &self,
-        _topic: &str,
-        _header_key: &str,
-        data: Option<&[u8]>,
-    ) -> Result<SchemaAndValue> {
-        Ok(self.deserialize(data))
+        ))
     }
 }
 
@@ -219,50 +177,62 @@ mod tests {
     fn writes_java_to_string_of_any_value() {
         let c = converter(None).unwrap();
         assert_eq!(
-            c.serialize(&Value::String("héllo".into())),
+            c.serialize(None, &Value::String("héllo".into())).unwrap(),
             Some("héllo".as_bytes().to_vec())
         );
-        assert_eq!(c.serialize(&Value::Int64(42)), Some(b"42".to_vec()));
-        assert_eq!(c.serialize(&Value::Float64(1e10)), Some(b"1.0E10".to_vec()));
-        assert_eq!(c.serialize(&Value::Boolean(true)), Some(b"true".to_vec()));
-        assert_eq!(c.serialize(&Value::Null), None);
+        assert_eq!(
+            c.serialize(None, &Value::Int64(42)).unwrap(),
+            Some(b"42".to_vec())
+        );
+        assert_eq!(
+            c.serialize(None, &Value::Float64(1e10)).unwrap(),
+            Some(b"1.0E10".to_vec())
+        );
+        assert_eq!(
+            c.serialize(None, &Value::Boolean(true)).unwrap(),
+            Some(b"true".to_vec())
+        );
+        assert_eq!(c.serialize(None, &Value::Null).unwrap(), None);
     }
 
     #[test]
     fn reads_optional_strings() {
         let c = converter(None).unwrap();
-        let read = c.deserialize(Some(b"abc"));
+        let read = c.deserialize(Some(b"abc")).unwrap();
         assert_eq!(read.value, Value::String("abc".into()));
         assert!(read.schema.unwrap().is_optional());
-        assert_eq!(c.deserialize(None).value, Value::Null);
+        assert_eq!(c.deserialize(None).unwrap().value, Value::Null);
     }
 
     #[test]
     fn honours_the_configured_charset() {
         let c = converter(Some("UTF-16")).unwrap();
-        let bytes = c.serialize(&Value::String("hé".into())).unwrap();
+        let bytes = c
+            .serialize(None, &Value::String("hé".into()))
+            .unwrap()
+            .unwrap();
         assert_eq!(bytes, vec![0xFE, 0xFF, 0x00, b'h', 0x00, 0xE9]);
         assert_eq!(
-            c.deserialize(Some(&bytes)).value,
+            c.deserialize(Some(&bytes)).unwrap().value,
             Value::String("hé".into())
         );
         let le = converter(Some("utf-16le")).unwrap();
         assert_eq!(
-            le.serialize(&Value::String("h".into())).unwrap(),
-            vec![b'h', 0]
+            le.serialize(None, &Value::String("h".into())).unwrap(),
+            Some(vec![b'h', 0])
         );
         let latin1 = converter(Some("ISO-8859-1")).unwrap();
         assert_eq!(
-            latin1.serialize(&Value::String("é€".into())).unwrap(),
-            vec![0xE9, b'?']
+            latin1.serialize(None, &Value::String("é€".into())).unwrap(),
+            Some(vec![0xE9, b'?'])
         );
         assert_eq!(
-            latin1.deserialize(Some(&[0xE9])).value,
+            latin1.deserialize(Some(&[0xE9])).unwrap().value,
             Value::String("é".into())
         );
         let ascii = converter(Some("US-ASCII")).unwrap();
         assert_eq!(
-            ascii.deserialize(Some(&[b'a', 0xFF])).value,
+            ascii.deserialize(Some(&[b'a', 0xFF])).unwrap().value,
             Value::String("a\u{FFFD}".into())
         );
     }
@@ -280,7 +250,7 @@ mod tests {
     fn malformed_utf8_is_replaced_not_rejected() {
         let c = converter(None).unwrap();
         assert_eq!(
-            c.deserialize(Some(&[b'a', 0xFF])).value,
+            c.deserialize(Some(&[b'a', 0xFF])).unwrap().value,
             Value::String("a\u{FFFD}".into())
         );
     }

@@ -38,9 +38,7 @@ use connect_core::logical::{
     decimal_schema, decimal_to_logical, time_schema, time_to_logical, timestamp_schema,
 };
 use connect_core::time::{MILLIS_PER_DAY, civil_from_days, days_from_civil};
-use connect_core::{
-    BigDecimal, Schema, SchemaAndValue, SchemaBuilder, SchemaType, Value, java_format,
-};
+use connect_core::{BigDecimal, Schema, SchemaAndValue, SchemaBuilder, SchemaType, Value};
 
 /// Deepest nesting of arrays and maps [`parse_string`] follows. Kafka recurses once per level
 /// and gives up where the JVM's stack ends (a few thousand levels); a fixed limit keeps a
@@ -106,26 +104,10 @@ pub fn parse_string(text: &str) -> Result<SchemaAndValue, ParseError> {
 // Writing
 
 fn append(out: &mut String, value: &Value, embedded: bool) {
+    if value.push_java_scalar(out) {
+        return;
+    }
     match value {
-        Value::Null => out.push_str("null"),
-        Value::Int8(v) => {
-            let _ = write!(out, "{v}");
-        }
-        Value::Int16(v) => {
-            let _ = write!(out, "{v}");
-        }
-        Value::Int32(v) => {
-            let _ = write!(out, "{v}");
-        }
-        Value::Int64(v) => {
-            let _ = write!(out, "{v}");
-        }
-        Value::Float32(v) => java_format::push_f32(out, *v),
-        Value::Float64(v) => java_format::push_f64(out, *v),
-        Value::Decimal(d) => {
-            let _ = write!(out, "{d}");
-        }
-        Value::Boolean(v) => out.push_str(if *v { "true" } else { "false" }),
         Value::String(s) => {
             if embedded {
                 out.push('"');
@@ -186,6 +168,8 @@ fn append(out: &mut String, value: &Value, embedded: bool) {
             out.push('}');
         }
         Value::Timestamp(millis) => push_date(out, *millis),
+        // Scalars were written above.
+        _ => {}
     }
 }
 

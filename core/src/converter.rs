@@ -87,3 +87,57 @@ pub trait HeaderConverter: Send + Sync {
         data: Option<&[u8]>,
     ) -> Result<SchemaAndValue>;
 }
+
+/// A converter that never does I/O (JSON, string, raw bytes): implementing this one trait
+/// gives both [`Converter`] and [`HeaderConverter`], and lets tests and benchmarks call the
+/// conversion directly, without an executor.
+pub trait SyncConverter: Send + Sync {
+    /// Serializes a Connect value with its schema; `None` means "write a null".
+    fn serialize(&self, schema: Option<&Schema>, value: &Value) -> Result<Option<Vec<u8>>>;
+
+    /// Deserializes bytes (`None` for a null/tombstone).
+    fn deserialize(&self, data: Option<&[u8]>) -> Result<SchemaAndValue>;
+}
+
+#[async_trait]
+impl<T: SyncConverter> Converter for T {
+    async fn from_connect_data(
+        &self,
+        _topic: &str,
+        _headers: &mut Headers,
+        schema: Option<&Schema>,
+        value: &Value,
+    ) -> Result<Option<Vec<u8>>> {
+        self.serialize(schema, value)
+    }
+
+    async fn to_connect_data(
+        &self,
+        _topic: &str,
+        _headers: &Headers,
+        data: Option<&[u8]>,
+    ) -> Result<SchemaAndValue> {
+        self.deserialize(data)
+    }
+}
+
+impl<T: SyncConverter> HeaderConverter for T {
+    fn from_connect_header(
+        &self,
+        _topic: &str,
+        _header_key: &str,
+        schema: Option<&Schema>,
+        value: &Value,
+    ) -> Result<Option<Vec<u8>>> {
+        self.serialize(schema, value)
+    }
+
+    fn to_connect_header(
+        &self,
+        _topic: &str,
+        _header_key: &str,
+        data: Option<&[u8]>,
+    ) -> Result<SchemaAndValue> {
+        self.deserialize(data)
+    }
+}

@@ -31,63 +31,37 @@ impl FloatBuffer {
 
     /// Java's `Double.toString(value)`.
     pub fn format_f64(&mut self, value: f64) -> &str {
+        self.format(value)
+    }
+
+    /// Java's `Float.toString(value)`.
+    pub fn format_f32(&mut self, value: f32) -> &str {
+        self.format(value)
+    }
+
+    fn format<F: JavaFloat>(&mut self, value: F) -> &str {
         self.len = 0;
-        if let Some(special) = special_text(
-            value.is_nan(),
-            value.is_infinite(),
-            value.is_sign_negative(),
-            value == 0.0,
-        ) {
+        if let Some(special) = value.special_text() {
             self.push(special.as_bytes());
             return self.as_str();
         }
-        let magnitude = value.abs();
+        let magnitude = value.magnitude();
         let mut ryu_buf = ryu::Buffer::new();
         let shortest = ryu_buf.format_finite(magnitude);
-        if value.is_sign_negative() {
+        if value.is_negative() {
             self.push(b"-");
         }
-        if (1e-3..1e7).contains(&magnitude) {
+        if (1e-3..1e7).contains(&magnitude.as_f64()) {
             // In this range the JVM prints plain notation with the same shortest digits
             // (and a ".0" for integers) exactly as ryu does.
             self.push(shortest.as_bytes());
             return self.as_str();
         }
         let mut digits = Digits::parse(shortest);
-        if digits.len == 1 && !value.is_normal() {
+        if digits.len == 1 && !magnitude.is_normal_number() {
             // Subnormals are so coarse that the closest two-digit decimal can differ from the
             // one-digit shortest form (Double.MIN_VALUE prints as 4.9E-324, not 5.0E-324).
-            digits = Digits::parse(&format!("{magnitude:.1e}"));
-        }
-        digits.write_java(self);
-        self.as_str()
-    }
-
-    /// Java's `Float.toString(value)`.
-    pub fn format_f32(&mut self, value: f32) -> &str {
-        self.len = 0;
-        if let Some(special) = special_text(
-            value.is_nan(),
-            value.is_infinite(),
-            value.is_sign_negative(),
-            value == 0.0,
-        ) {
-            self.push(special.as_bytes());
-            return self.as_str();
-        }
-        let magnitude = value.abs();
-        let mut ryu_buf = ryu::Buffer::new();
-        let shortest = ryu_buf.format_finite(magnitude);
-        if value.is_sign_negative() {
-            self.push(b"-");
-        }
-        if (1e-3..1e7).contains(&magnitude) {
-            self.push(shortest.as_bytes());
-            return self.as_str();
-        }
-        let mut digits = Digits::parse(shortest);
-        if digits.len == 1 && !value.is_normal() {
-            digits = Digits::parse(&format!("{magnitude:.1e}"));
+            digits = Digits::parse(&magnitude.two_digit_scientific());
         }
         digits.write_java(self);
         self.as_str()
@@ -130,16 +104,57 @@ pub fn f32_to_string(value: f32) -> String {
     FloatBuffer::new().format_f32(value).to_string()
 }
 
-fn special_text(nan: bool, infinite: bool, negative: bool, zero: bool) -> Option<&'static str> {
-    match (nan, infinite, negative, zero) {
-        (true, ..) => Some("NaN"),
-        (_, true, true, _) => Some("-Infinity"),
-        (_, true, false, _) => Some("Infinity"),
-        (_, _, true, true) => Some("-0.0"),
-        (_, _, false, true) => Some("0.0"),
-        _ => None,
-    }
+/// What the formatter needs from `f32` and `f64`: one algorithm serves both widths.
+trait JavaFloat: ryu::Float {
+    /// `NaN`, `Infinity`, `-Infinity`, `0.0` or `-0.0`; `None` for other values.
+    fn special_text(self) -> Option<&'static str>;
+    fn magnitude(self) -> Self;
+    fn is_negative(self) -> bool;
+    fn is_normal_number(self) -> bool;
+    fn as_f64(self) -> f64;
+    /// The exact value rounded to two significant digits, in Rust's `{:.1e}` form.
+    fn two_digit_scientific(self) -> String;
 }
+
+macro_rules! java_float {
+    ($t:ty) => {
+        impl JavaFloat for $t {
+            fn special_text(self) -> Option<&'static str> {
+                if self.is_nan() {
+                    Some("NaN")
+                } else if self.is_infinite() {
+                    Some(if self < 0.0 { "-Infinity" } else { "Infinity" })
+                } else if self == 0.0 {
+                    Some(if self.is_sign_negative() {
+                        "-0.0"
+                    } else {
+                        "0.0"
+                    })
+                } else {
+                    None
+                }
+            }
+            fn magnitude(self) -> Self {
+                self.abs()
+            }
+            fn is_negative(self) -> bool {
+                self.is_sign_negative()
+            }
+            fn is_normal_number(self) -> bool {
+                self.is_normal()
+            }
+            fn as_f64(self) -> f64 {
+                self as f64
+            }
+            fn two_digit_scientific(self) -> String {
+                format!("{self:.1e}")
+            }
+        }
+    };
+}
+
+java_float!(f32);
+java_float!(f64);
 
 /// Significant decimal digits `d1 d2 ... dn` (no leading or trailing zeros) of a positive
 /// number equal to `d1.d2...dn × 10^exponent`.

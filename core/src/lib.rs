@@ -24,7 +24,7 @@ pub mod value;
 pub use config::{
     ConfigDef, ConfigKey, ConfigType, ConfigValue, Importance, ParsedConfig, Properties, Validator,
 };
-pub use converter::{Converter, ConverterType, HeaderConverter};
+pub use converter::{Converter, ConverterType, HeaderConverter, SyncConverter};
 pub use decimal::BigDecimal;
 pub use error::{ConnectError, ErrorCause, Result};
 pub use header::{Header, Headers};

@@ -151,7 +151,10 @@ impl Value {
         out
     }
 
-    fn write_java_string(&self, out: &mut String) {
+    /// Appends the Java `toString()` of a number, boolean, decimal or null and returns true;
+    /// returns false (appending nothing) for other values, whose text depends on the caller's
+    /// format (`toString()`, Kafka's `Values` notation, ...).
+    pub fn push_java_scalar(&self, out: &mut String) -> bool {
         use std::fmt::Write;
         match self {
             Value::Null => out.push_str("null"),
@@ -170,6 +173,19 @@ impl Value {
             Value::Float32(v) => java_format::push_f32(out, *v),
             Value::Float64(v) => java_format::push_f64(out, *v),
             Value::Boolean(v) => out.push_str(if *v { "true" } else { "false" }),
+            Value::Decimal(d) => {
+                let _ = write!(out, "{d}");
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn write_java_string(&self, out: &mut String) {
+        if self.push_java_scalar(out) {
+            return;
+        }
+        match self {
             Value::String(s) => out.push_str(s),
             Value::Bytes(b) => out.push_str(&BASE64.encode(b)),
             Value::Array(items) => {
@@ -211,10 +227,9 @@ impl Value {
                 }
                 out.push('}');
             }
-            Value::Decimal(d) => {
-                let _ = write!(out, "{d}");
-            }
             Value::Timestamp(millis) => out.push_str(&java_date_to_string(*millis)),
+            // Scalars were written above.
+            _ => {}
         }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use connect_converters::json::JsonConverter;
 use connect_converters::json::dom::{self, JsonNode};
-use connect_core::{ConnectError, ConverterType, Properties, Schema, Value};
+use connect_core::{ConnectError, ConverterType, Properties, Schema, SyncConverter, Value};
 use connect_tests::{fixtures, neutral};
 
 const FIXTURE: &str = "json_converter.jsonl";

@@ -442,12 +442,18 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn value(&mut self, depth: usize) -> Result<JsonNode<'a>, ParseError> {
+    /// Rejects nesting deeper than [`MAX_DEPTH`] before it can exhaust the stack.
+    fn check_depth(&self, depth: usize) -> Result<(), ParseError> {
         if depth > MAX_DEPTH {
             return Err(self.error(format!(
                 "Document nesting depth ({depth}) exceeds the maximum allowed ({MAX_DEPTH})"
             )));
         }
+        Ok(())
+    }
+
+    fn value(&mut self, depth: usize) -> Result<JsonNode<'a>, ParseError> {
+        self.check_depth(depth)?;
         match self.peek() {
             Some(b'{') => {
                 self.pos += 1;
@@ -587,11 +593,7 @@ impl<'a> Parser<'a> {
     /// Checks the syntax of one value without building nodes (strings without escapes and
     /// numbers never allocate).
     fn skip_value(&mut self, depth: usize) -> Result<(), ParseError> {
-        if depth > MAX_DEPTH {
-            return Err(self.error(format!(
-                "Document nesting depth ({depth}) exceeds the maximum allowed ({MAX_DEPTH})"
-            )));
-        }
+        self.check_depth(depth)?;
         match self.peek() {
             Some(b'{') => {
                 self.pos += 1;

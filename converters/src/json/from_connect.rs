@@ -151,13 +151,13 @@ impl PayloadWriter {
                 if i > 0 {
                     out.push(b',');
                 }
-                // The key goes through the same conversion (and type checks) as any value,
-                // then is used as text, like Jackson's `asText()`.
-                let mut key_json = Vec::new();
-                self.write(&mut key_json, key_schema, key)?;
                 match key {
                     Value::String(text) => write_string(out, text),
-                    _ => {
+                    other => {
+                        // Anything else goes through the same conversion (and type checks) as
+                        // any value, then is used as text, like Jackson's `asText()`.
+                        let mut key_json = Vec::new();
+                        self.write(&mut key_json, key_schema, other)?;
                         let text = String::from_utf8_lossy(&key_json);
                         write_string(out, text.trim_matches('"'));
                     }

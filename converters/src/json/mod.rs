@@ -17,13 +17,11 @@ pub mod write;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 
-use async_trait::async_trait;
 use connect_core::config::{
     ConfigDef, ConfigKey, ConfigType, ConfigValue, Importance, Properties, Validator,
 };
 use connect_core::{
-    ConnectError, Converter, ConverterType, HeaderConverter, Headers, Result, Schema,
-    SchemaAndValue, Value,
+    ConnectError, ConverterType, Result, Schema, SchemaAndValue, SyncConverter, Value,
 };
 use lru::LruCache;
 
@@ -187,7 +185,7 @@ impl JsonConverter {
     }
 
     /// Serializes a value: `Ok(None)` for a null value without schema (a tombstone).
-    pub fn serialize(&self, schema: Option<&Schema>, value: &Value) -> Result<Option<Vec<u8>>> {
+    fn serialize_value(&self, schema: Option<&Schema>, value: &Value) -> Result<Option<Vec<u8>>> {
         if schema.is_none() && value.is_null() {
             return Ok(None);
         }
@@ -229,7 +227,7 @@ impl JsonConverter {
     }
 
     /// Deserializes bytes read from Kafka; `None` (a tombstone) gives no schema and null.
-    pub fn deserialize(&self, data: Option<&[u8]>) -> Result<SchemaAndValue> {
+    fn deserialize_value(&self, data: Option<&[u8]>) -> Result<SchemaAndValue> {
         let Some(data) = data else {
             return Ok(SchemaAndValue::NULL);
         };
@@ -287,53 +285,20 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-#[async_trait]
-impl Converter for JsonConverter {
-    async fn from_connect_data(
-        &self,
-        _topic: &str,
-        _headers: &mut Headers,
-        schema: Option<&Schema>,
-        value: &Value,
-    ) -> Result<Option<Vec<u8>>> {
-        self.serialize(schema, value)
+impl SyncConverter for JsonConverter {
+    fn serialize(&self, schema: Option<&Schema>, value: &Value) -> Result<Option<Vec<u8>>> {
+        self.serialize_value(schema, value)
     }
 
-    async fn to_connect_data(
-        &self,
-        _topic: &str,
-        _headers: &Headers,
-        data: Option<&[u8]>,
-    ) -> Result<SchemaAndValue> {
-        self.deserialize(data)
-    }
-}
-
-impl HeaderConverter for JsonConverter {
-    fn from_connect_header(
-        &self,
-        _topic: &str,
-        _header_key: &str,
-        schema: Option<&Schema>,
-        value: &Value,
-    ) -> Result<Option<Vec<u8>>> {
-        self.serialize(schema, value)
-    }
-
-    fn to_connect_header(
-        &self,
-        _topic: &str,
-        _header_key: &str,
-        data: Option<&[u8]>,
-    ) -> Result<SchemaAndValue> {
-        self.deserialize(data)
+    fn deserialize(&self, data: Option<&[u8]>) -> Result<SchemaAndValue> {
+        self.deserialize_value(data)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use connect_core::{SchemaBuilder, SchemaType, Struct, logical};
+    use connect_core::{HeaderConverter, SchemaBuilder, SchemaType, Struct, logical};
 
     fn converter(pairs: &[(&str, &str)]) -> Result<JsonConverter> {
         let props: Properties = pairs
