@@ -65,6 +65,16 @@ pub enum ConnectError {
         #[source]
         cause: Option<Box<ErrorCause>>,
     },
+    /// A temporary failure, such as an unreachable broker or external system: the runtime
+    /// backs off and retries instead of failing the task (Kafka's `RetriableException`).
+    #[error("{message}")]
+    Retriable {
+        /// What went wrong.
+        message: String,
+        /// The underlying failure, if any.
+        #[source]
+        cause: Option<Box<ErrorCause>>,
+    },
     /// An argument was outside what an operation accepts (Java's `IllegalArgumentException`),
     /// e.g. an unknown field in a nested field path.
     #[error("{message}")]
@@ -129,6 +139,19 @@ impl ConnectError {
         }
     }
 
+    /// A [`ConnectError::Retriable`] without a cause.
+    pub fn retriable(message: impl Into<String>) -> Self {
+        Self::Retriable {
+            message: message.into(),
+            cause: None,
+        }
+    }
+
+    /// Whether retrying the same operation later may succeed.
+    pub fn is_retriable(&self) -> bool {
+        matches!(self, Self::Retriable { .. })
+    }
+
     /// A [`ConnectError::InvalidArgument`].
     pub fn invalid_argument(message: impl Into<String>) -> Self {
         Self::InvalidArgument {
@@ -143,6 +166,7 @@ impl ConnectError {
             | Self::SchemaBuilder { message, .. }
             | Self::Config { message }
             | Self::Connect { message, .. }
+            | Self::Retriable { message, .. }
             | Self::InvalidArgument { message } => message,
         }
     }
@@ -152,7 +176,8 @@ impl ConnectError {
         match self {
             Self::Data { cause, .. }
             | Self::SchemaBuilder { cause, .. }
-            | Self::Connect { cause, .. } => cause.as_deref(),
+            | Self::Connect { cause, .. }
+            | Self::Retriable { cause, .. } => cause.as_deref(),
             Self::Config { .. } | Self::InvalidArgument { .. } => None,
         }
     }
@@ -177,6 +202,7 @@ impl ConnectError {
             Self::SchemaBuilder { .. } => "org.apache.kafka.connect.errors.SchemaBuilderException",
             Self::Config { .. } => "org.apache.kafka.common.config.ConfigException",
             Self::Connect { .. } => "org.apache.kafka.connect.errors.ConnectException",
+            Self::Retriable { .. } => "org.apache.kafka.connect.errors.RetriableException",
             Self::InvalidArgument { .. } => "java.lang.IllegalArgumentException",
         }
     }

@@ -9,12 +9,14 @@
 //! messages) because compatibility is the point: configs, data and expectations carry over.
 
 pub mod config;
+pub mod connector;
 pub mod converter;
 pub mod decimal;
 pub mod error;
 pub mod header;
 pub mod java_format;
 pub mod logical;
+pub mod plugin;
 pub mod record;
 pub mod schema;
 pub mod time;
