@@ -152,7 +152,15 @@ pub trait SourceTask: Send {
         Ok(())
     }
 
-    /// Called once Kafka acknowledged a record (`None` metadata when a transform dropped it).
+    /// Whether the task wants [`SourceTask::commit_record`] calls. Only then does the
+    /// runtime keep each record until Kafka acknowledges it, so tasks that do not need them
+    /// cost nothing.
+    fn commits_records(&self) -> bool {
+        false
+    }
+
+    /// Called once Kafka acknowledged a record (`None` metadata when a transform dropped it),
+    /// if [`SourceTask::commits_records`] says so.
     async fn commit_record(
         &mut self,
         _record: &ConnectRecord,
@@ -199,8 +207,9 @@ pub trait SinkTask: Send {
     }
 
     /// Writes records. A [`ConnectError::Retriable`] makes the runtime pause, back off and
-    /// deliver the same batch again; any other error fails the task.
-    async fn put(&mut self, records: Vec<ConnectRecord>) -> Result<()>;
+    /// deliver the same batch again; any other error fails the task. The batch is lent, not
+    /// given, so the runtime can retry it without copying every batch up front.
+    async fn put(&mut self, records: &[ConnectRecord]) -> Result<()>;
 
     /// Makes everything `put` so far durable; `offsets` are the positions that will be
     /// committed once this returns.

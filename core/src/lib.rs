@@ -9,6 +9,7 @@
 //! messages) because compatibility is the point: configs, data and expectations carry over.
 
 pub mod config;
+pub mod config_file;
 pub mod connector;
 pub mod converter;
 pub mod decimal;

@@ -1,6 +1,6 @@
 //! Command-line and environment configuration of `connectd`.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::Parser;
 
@@ -46,7 +46,40 @@ pub struct Config {
         value_name = "SECONDS"
     )]
     pub shutdown_timeout_secs: u64,
+
+    /// Kafka brokers (`host:port,...`). Overrides `bootstrap.servers` of the worker
+    /// config. With neither, connectd starts an embedded Kafka-compatible broker.
+    #[arg(long, env = "KAFKA_BOOTSTRAP_SERVERS", value_name = "LIST")]
+    pub bootstrap_servers: Option<String>,
+
+    /// A Kafka Connect worker properties file (`bootstrap.servers`, `key.converter`,
+    /// `offset.flush.interval.ms`, `producer.*`, ...).
+    #[arg(long, env = "CONNECTD_WORKER_CONFIG", value_name = "FILE")]
+    pub worker_config: Option<PathBuf>,
+
+    /// Where connectd keeps connector configs and source offsets between runs.
+    #[arg(long, env = "CONNECTD_DATA_DIR", default_value = DEFAULT_DATA_DIR, value_name = "DIR")]
+    pub data_dir: PathBuf,
+
+    /// Address of the embedded broker, used when no Kafka is configured.
+    #[arg(long, env = "CONNECTD_EMBEDDED_KAFKA_LISTEN", default_value = DEFAULT_EMBEDDED_KAFKA, value_name = "ADDR")]
+    pub embedded_kafka_listen: SocketAddr,
+
+    /// How this worker is named in statuses; defaults to the gRPC listen address.
+    #[arg(long, env = "CONNECTD_WORKER_ID", value_name = "ID")]
+    pub worker_id: Option<String>,
+
+    /// Connector config files (`.properties` or JSON) to create or update at start, like
+    /// connect-standalone's arguments.
+    #[arg(value_name = "CONNECTOR_FILE")]
+    pub connector_files: Vec<PathBuf>,
 }
+
+/// The default data directory, relative to where connectd starts.
+pub const DEFAULT_DATA_DIR: &str = "connectd-data";
+
+/// The default address of the embedded broker: Kafka's usual port, on loopback.
+pub const DEFAULT_EMBEDDED_KAFKA: &str = "127.0.0.1:9092";
 
 impl Config {
     /// The shutdown grace period as a [`Duration`].

@@ -37,6 +37,45 @@ pub enum ServerError {
     #[error("gRPC server failed: {0}")]
     Transport(#[from] tonic::transport::Error),
 
+    /// The worker could not be set up (bad worker config, unreadable state files).
+    #[error("cannot start the worker: {0}")]
+    Runtime(Box<connect_runtime::RuntimeError>),
+
+    /// A config file given on the command line could not be read.
+    #[error("{0}")]
+    ConfigFile(#[from] connect_core::config_file::ConfigFileError),
+
+    /// A connector file given on the command line was rejected.
+    #[error("connector file {path}: {source}")]
+    ConnectorFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why it was rejected.
+        #[source]
+        source: Box<connect_runtime::RuntimeError>,
+    },
+
+    /// No Kafka cluster is configured and this build has no embedded broker.
+    #[error(
+        "no Kafka configured: set --bootstrap-servers / KAFKA_BOOTSTRAP_SERVERS or bootstrap.servers in the worker config"
+    )]
+    NoKafka,
+
+    /// The embedded broker could not start.
+    #[cfg(feature = "embedded-kafka")]
+    #[error("cannot start the embedded Kafka broker: {0}")]
+    EmbeddedBroker(#[from] crate::embedded_broker::EmbeddedBrokerError),
+
+    /// The data directory could not be created.
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: std::path::PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+
     /// `RUST_LOG` is not a valid filter.
     #[error("invalid RUST_LOG filter: {0}")]
     LogFilter(#[from] tracing_subscriber::filter::FromEnvError),
@@ -44,4 +83,10 @@ pub enum ServerError {
     /// A global tracing subscriber was already installed.
     #[error("cannot install the log subscriber: {0}")]
     LogInit(#[from] tracing_subscriber::util::TryInitError),
+}
+
+impl From<connect_runtime::RuntimeError> for ServerError {
+    fn from(error: connect_runtime::RuntimeError) -> Self {
+        Self::Runtime(Box::new(error))
+    }
 }

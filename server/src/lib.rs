@@ -9,21 +9,30 @@
 //! - gRPC server reflection, both `grpc.reflection.v1` and `grpc.reflection.v1alpha`
 //!   (grpcurl, Postman and the Python/Go reflection clients differ in which they ask for).
 //!
-//! This is the scaffold: every `ConnectService` RPC answers `UNIMPLEMENTED` until the
-//! standalone worker lands (see [`PendingConnectService`]). The binary (`src/main.rs`)
+//! Behind `ConnectService` runs a standalone worker ([`worker_setup`]): the runtime's
+//! herder, with connector configs and source offsets kept in a data directory, against a
+//! configured Kafka cluster or, with none, an embedded broker. The binary (`src/main.rs`)
 //! is a thin wrapper around [`run`], so tests can drive the same code path with
 //! [`serve`] on a listener they bound themselves.
 
+#[cfg(feature = "embedded-kafka")]
+pub mod embedded_broker;
+
 mod config;
+mod convert;
 mod error;
+mod grpc_error;
 mod server;
 mod service;
 mod shutdown;
 mod telemetry;
+pub mod worker_setup;
 
-pub use config::{Config, DEFAULT_LISTEN, DEFAULT_SHUTDOWN_TIMEOUT_SECS};
+pub use config::{
+    Config, DEFAULT_DATA_DIR, DEFAULT_EMBEDDED_KAFKA, DEFAULT_LISTEN, DEFAULT_SHUTDOWN_TIMEOUT_SECS,
+};
 pub use error::ServerError;
 pub use server::{run, serve};
-pub use service::PendingConnectService;
+pub use service::ConnectGrpcService;
 pub use shutdown::ShutdownSignal;
 pub use telemetry::init_tracing;

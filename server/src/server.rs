@@ -10,7 +10,9 @@ use tonic::transport::{Server, server::TcpIncoming};
 use tonic_health::ServingStatus;
 use tracing::{info, warn};
 
-use crate::{Config, PendingConnectService, ServerError, ShutdownSignal};
+use crate::service::ConnectGrpcService;
+use crate::worker_setup::start_worker;
+use crate::{Config, ServerError, ShutdownSignal};
 
 /// Runs `connectd` as the binary does: binds `config.listen`, logs the bound address,
 /// serves until Ctrl-C or SIGTERM, then shuts down gracefully within
@@ -27,13 +29,21 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         })?;
     let local_addr = listener.local_addr().map_err(ServerError::LocalAddr)?;
     let signal = ShutdownSignal::install()?;
+    let worker_id = config
+        .worker_id
+        .clone()
+        .unwrap_or_else(|| local_addr.to_string());
+    let worker = start_worker(&config, worker_id).await?;
+    let service = ConnectGrpcService::new(worker.herder.clone());
 
     info!(
         listen = %local_addr,
         version = env!("CARGO_PKG_VERSION"),
         "Serving gRPC: connect.v1.ConnectService, health, reflection."
     );
-    serve(listener, signal.recv(), config.shutdown_timeout()).await?;
+    let served = serve(listener, service, signal.recv(), config.shutdown_timeout()).await;
+    worker.shutdown().await;
+    served?;
     info!("Stopped.");
     Ok(())
 }
@@ -48,11 +58,12 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
 /// timeout expires (e.g. long-lived streams) are dropped.
 ///
 /// Served services:
-/// - `connect.v1.ConnectService` ([`PendingConnectService`] for now);
+/// - `connect.v1.ConnectService`, over the worker's herder;
 /// - `grpc.health.v1.Health`, with `""` and `connect.v1.ConnectService` SERVING;
 /// - `grpc.reflection.v1.ServerReflection` and `grpc.reflection.v1alpha.ServerReflection`.
 pub async fn serve<F>(
     listener: TcpListener,
+    service: ConnectGrpcService,
     shutdown: F,
     shutdown_timeout: Duration,
 ) -> Result<(), ServerError>
@@ -87,7 +98,7 @@ where
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(ConnectServiceServer::new(PendingConnectService))
+        .add_service(ConnectServiceServer::new(service))
         .serve_with_incoming_shutdown(TcpIncoming::from(listener), signal);
 
     let drain_deadline = async move {

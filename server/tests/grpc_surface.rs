@@ -1,12 +1,18 @@
 //! The gRPC surface of `connectd` as generic tools see it: health, reflection (v1 and
-//! v1alpha) and the `connect.v1.ConnectService` scaffold, over a real TCP connection.
+//! v1alpha) and `connect.v1.ConnectService` requests that need no Kafka (listing,
+//! validation, errors), over a real TCP connection.
 
 use std::{
     net::SocketAddr,
     time::{Duration, Instant},
 };
 
+use std::sync::Arc;
+
+use connect_core::Properties;
 use connect_proto::{CONNECT_SERVICE_NAME, v1};
+use connect_runtime::{FileConfigStore, FileOffsetStore, Herder, StatusHub, WorkerConfig};
+use connect_server::ConnectGrpcService;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 use tonic::{Code, transport::Channel};
 use tonic_health::pb::{
@@ -19,6 +25,22 @@ const DEADLINE: Duration = Duration::from_secs(10);
 
 /// Pause between two polls, so a refused connection does not turn into a busy loop.
 const POLL_INTERVAL: Duration = Duration::from_millis(10);
+
+/// A herder with in-memory state whose Kafka address is never dialled: these tests only
+/// use requests that are answered without starting a task.
+async fn test_herder() -> Arc<Herder> {
+    let props: Properties = [("bootstrap.servers".to_string(), "127.0.0.1:1".to_string())].into();
+    let config = WorkerConfig::new(props, "test-worker").expect("valid worker config");
+    Herder::start(
+        config,
+        Arc::new(connect_connectors::registry()),
+        Arc::new(FileConfigStore::in_memory()),
+        Arc::new(FileOffsetStore::in_memory()),
+        Arc::new(StatusHub::new("test-worker", 64)),
+    )
+    .await
+    .expect("herder starts")
+}
 
 /// A `connectd` server on an ephemeral loopback port, stopped by [`TestServer::stop`].
 struct TestServer {
@@ -35,8 +57,10 @@ impl TestServer {
             .expect("bind an ephemeral loopback port");
         let addr = listener.local_addr().expect("bound address");
         let (stop, stopped) = oneshot::channel::<()>();
+        let service = ConnectGrpcService::new(test_herder().await);
         let task = tokio::spawn(connect_server::serve(
             listener,
+            service,
             async {
                 let _ = stopped.await;
             },
@@ -220,19 +244,85 @@ async fn reflection_v1alpha_lists_connect_service() {
 }
 
 #[tokio::test]
-async fn list_connectors_is_unimplemented_until_the_worker_lands() {
+async fn requests_without_kafka_are_answered_with_the_right_codes() {
     let server = TestServer::start().await;
     let mut client = v1::connect_service_client::ConnectServiceClient::new(server.channel().await);
 
-    let status = client
+    let listed = client
         .list_connectors(v1::ListConnectorsRequest {
             expand_info: true,
             expand_status: true,
         })
         .await
+        .expect("list connectors")
+        .into_inner();
+    assert!(listed.connectors.is_empty());
+
+    let missing = client
+        .get_connector(v1::GetConnectorRequest {
+            name: "nope".into(),
+        })
+        .await
         .unwrap_err();
-    assert_eq!(status.code(), Code::Unimplemented, "{status:?}");
-    assert!(status.message().contains("standalone worker"), "{status:?}");
+    assert_eq!(missing.code(), Code::NotFound, "{missing:?}");
+
+    let invalid = client
+        .create_connector(v1::CreateConnectorRequest {
+            name: "bad".into(),
+            config: [
+                (
+                    "connector.class".to_string(),
+                    "FileStreamSource".to_string(),
+                ),
+                ("tasks.max".to_string(), "0".to_string()),
+            ]
+            .into(),
+            initial_state: 0,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(invalid.code(), Code::InvalidArgument, "{invalid:?}");
+    use tonic_types::StatusExt;
+    let fields: Vec<String> = invalid
+        .get_error_details()
+        .bad_request()
+        .expect("field violations")
+        .field_violations
+        .iter()
+        .map(|v| v.field.clone())
+        .collect();
+    assert!(fields.contains(&"tasks.max".to_string()), "{fields:?}");
+    assert!(fields.contains(&"topic".to_string()), "{fields:?}");
+
+    let plugins = client
+        .list_plugins(v1::ListPluginsRequest {
+            types: vec![v1::PluginType::Source as i32],
+        })
+        .await
+        .expect("list plugins")
+        .into_inner();
+    let file_source = plugins
+        .plugins
+        .iter()
+        .find(|p| p.class_name == "org.apache.kafka.connect.file.FileStreamSourceConnector")
+        .expect("the file source is installed");
+    assert!(
+        file_source
+            .aliases
+            .contains(&"FileStreamSource".to_string())
+    );
+    assert!(
+        file_source
+            .config_definitions
+            .iter()
+            .any(|k| k.name == "topic" && k.required)
+    );
+    assert!(
+        plugins
+            .plugins
+            .iter()
+            .all(|p| p.r#type == v1::PluginType::Source as i32)
+    );
 
     drop(client);
     server.stop().await;
