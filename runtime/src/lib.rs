@@ -21,6 +21,7 @@ pub mod sink_task;
 pub mod source_task;
 pub mod status;
 pub mod task_common;
+mod topics;
 pub mod transform_chain;
 pub mod worker;
 pub mod worker_config;

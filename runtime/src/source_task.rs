@@ -26,6 +26,7 @@ use tracing::{debug, info, warn};
 use crate::offsets::{ConnectorOffsets, OffsetStore};
 use crate::status::State;
 use crate::task_common::{TaskEnv, TaskTarget, describe};
+use crate::topics::TopicCreator;
 
 /// Most records waiting for acknowledgement before the task stops being polled.
 const MAX_IN_FLIGHT: usize = 100_000;
@@ -123,6 +124,7 @@ pub(crate) struct SourceTaskExecutor {
     acks: FuturesUnordered<futures::future::BoxFuture<'static, Acknowledgement>>,
     last_flush: Instant,
     commits_records: bool,
+    topics: TopicCreator,
 }
 
 impl SourceTaskExecutor {
@@ -133,6 +135,14 @@ impl SourceTaskExecutor {
         offsets: Arc<dyn OffsetStore>,
     ) -> Self {
         let commits_records = task.commits_records();
+        let admin_config = crate::kafka::client_config(
+            crate::kafka::ClientKind::Admin,
+            &env.bootstrap_servers,
+            &env.worker_props,
+            &env.connector_config,
+            &[],
+        );
+        let topics = TopicCreator::new(admin_config, &env.connector_config);
         Self {
             env,
             task,
@@ -142,6 +152,7 @@ impl SourceTaskExecutor {
             acks: FuturesUnordered::new(),
             last_flush: Instant::now(),
             commits_records,
+            topics,
         }
     }
 
@@ -282,6 +293,9 @@ impl SourceTaskExecutor {
                 key: &header.key,
                 value: bytes.as_deref(),
             });
+        }
+        if let Err(e) = self.topics.ensure(&self.producer, &record.topic).await {
+            return Err((format!("Topic {} is not available", record.topic), e));
         }
         let ticket = self.tracker.submit(partition.as_ref(), offset);
         let mut future_record: FutureRecord<'_, [u8], [u8]> =

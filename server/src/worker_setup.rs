@@ -62,8 +62,14 @@ pub async fn start_worker(config: &Config, worker_id: String) -> Result<Worker, 
         #[cfg(feature = "embedded-kafka")]
         {
             use crate::embedded_broker::{EmbeddedBroker, StorageChoice};
-            let started =
-                EmbeddedBroker::start(config.embedded_kafka_listen, StorageChoice::Memory).await?;
+            // With local-file storage the broker's records survive restarts like our own
+            // state does; a memory-only build keeps offsets in memory to match.
+            #[cfg(feature = "embedded-kafka-sqlite")]
+            let storage = StorageChoice::SqliteFile(config.data_dir.join("embedded-kafka.db"));
+            #[cfg(not(feature = "embedded-kafka-sqlite"))]
+            let storage = StorageChoice::Memory;
+            volatile_kafka = storage == StorageChoice::Memory;
+            let started = EmbeddedBroker::start(config.embedded_kafka_listen, storage).await?;
             info!(
                 bootstrap = %started.bootstrap_servers(),
                 storage = %started.storage_description(),
@@ -71,7 +77,6 @@ pub async fn start_worker(config: &Config, worker_id: String) -> Result<Worker, 
             );
             props.insert(BOOTSTRAP_SERVERS.to_string(), started.bootstrap_servers());
             broker = Some(started);
-            volatile_kafka = true;
         }
         #[cfg(not(feature = "embedded-kafka"))]
         return Err(ServerError::NoKafka);

@@ -56,12 +56,25 @@ pub struct Options {
 }
 
 impl Options {
-    /// Defaults for a test: the test broker, quick offset flushes.
+    /// Defaults for a test: the test broker, quick offset flushes, and consumer timeouts
+    /// short enough that group joins and the eviction of a killed member take seconds
+    /// (tansu holds a join for a share of the rebalance timeout, and keeps a member that
+    /// vanished without leaving until its session times out).
     pub fn new(data_dir: &Path) -> Self {
         Self {
             bootstrap_servers: Some(crate::kafka::bootstrap_servers()),
             data_dir: data_dir.to_path_buf(),
-            worker: vec![("offset.flush.interval.ms".to_string(), "500".to_string())],
+            worker: vec![
+                ("offset.flush.interval.ms".to_string(), "500".to_string()),
+                (
+                    "consumer.max.poll.interval.ms".to_string(),
+                    "10000".to_string(),
+                ),
+                (
+                    "consumer.session.timeout.ms".to_string(),
+                    "6000".to_string(),
+                ),
+            ],
             port: 0,
         }
     }
@@ -208,4 +221,19 @@ fn tail(log: &Path) -> String {
     let text = std::fs::read_to_string(log).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(15)..].join("\n")
+}
+
+impl Drop for Connectd {
+    /// When a test fails while this process runs, its log is what explains why: print it.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            eprintln!(
+                "---- connectd log ({}), last 200 lines ----\n{}",
+                self.log.display(),
+                lines[lines.len().saturating_sub(200)..].join("\n")
+            );
+        }
+    }
 }

@@ -32,6 +32,9 @@ async fn file_source_to_kafka_to_file_sink_copies_content_exactly() {
     }
     std::fs::write(&input, &content).expect("write input");
     let topic = kafka::unique_name("file-pipeline");
+    // Unique connector names give unique consumer groups (`connect-<name>`) per run.
+    let source_name = kafka::unique_name("file-source");
+    let sink_name = kafka::unique_name("file-sink");
     kafka::create_topic(&topic, 1).await;
 
     let connectd = Connectd::start(
@@ -49,7 +52,7 @@ async fn file_source_to_kafka_to_file_sink_copies_content_exactly() {
     let mut client = connectd.client().await;
     client
         .create_connector(
-            "file-source",
+            source_name.as_str(),
             props(&[
                 ("connector.class", "FileStreamSource"),
                 ("file", input.to_str().expect("utf-8 path")),
@@ -61,7 +64,7 @@ async fn file_source_to_kafka_to_file_sink_copies_content_exactly() {
         .expect("create source");
     client
         .create_connector(
-            "file-sink",
+            sink_name.as_str(),
             props(&[
                 (
                     "connector.class",
@@ -127,7 +130,7 @@ async fn file_source_to_kafka_to_file_sink_copies_content_exactly() {
     .await;
 
     let status = client
-        .get_connector("file-sink")
+        .get_connector(sink_name.as_str())
         .await
         .expect("status")
         .status
