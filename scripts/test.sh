@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (the README points here): builds once and runs every test of
-# the workspace, conformance runners included.
+# the workspace: unit tests, conformance runners and end-to-end scenarios against a real
+# broker and a real connectd process.
 #
 # Tests talk to a real Kafka-compatible broker. Unless KAFKA_BOOTSTRAP_SERVERS is already
 # set (any real Kafka works), a tansu broker is started for the run by
@@ -15,6 +16,9 @@ if [[ -z "${TANSU_BIN:-}" ]]; then
     TANSU_BIN="$(bash scripts/test-broker.sh bin)"
 fi
 export TANSU_BIN
+# The Python interpreter with grpcio, for the test that drives connectd from a client we
+# did not write.
+export TEST_PYTHON="${TEST_PYTHON:-$PWD/.venv/bin/python}"
 
 broker_port=""
 stop_broker() {
@@ -34,4 +38,6 @@ fi
 export KAFKA_BOOTSTRAP_SERVERS
 echo "test.sh: KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS} TANSU_BIN=${TANSU_BIN}" >&2
 
+# End-to-end tests run connectd as a process: build it (once, shared with the tests' build).
+cargo build --locked -p connect-server --bin connectd
 cargo test --workspace --locked "$@"

@@ -13,6 +13,11 @@
 //!   booleans, nulls), a `source` block and `op`/`ts_ms`, about 1 KB of JSON payload. That is
 //!   what most Connect pipelines actually carry, and it exercises nesting, logical types,
 //!   optional fields and string escapes.
+//!
+//! [`pipeline`] holds what the `pipeline` binary (runtime vs bare rdkafka throughput,
+//! `connectd` memory and start-up) shares with its tests.
+
+pub mod pipeline;
 
 use std::future::Future;
 use std::pin::pin;

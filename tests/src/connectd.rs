@@ -53,6 +53,10 @@ pub struct Options {
     pub worker: Vec<(String, String)>,
     /// The gRPC port (0: pick one).
     pub port: u16,
+    /// Connector files given on the command line.
+    pub connector_files: Vec<PathBuf>,
+    /// Any other arguments.
+    pub extra_args: Vec<String>,
 }
 
 impl Options {
@@ -76,6 +80,8 @@ impl Options {
                 ),
             ],
             port: 0,
+            connector_files: Vec::new(),
+            extra_args: Vec::new(),
         }
     }
 
@@ -138,6 +144,9 @@ impl Connectd {
         if let Some(bootstrap) = &options.bootstrap_servers {
             command.arg("--bootstrap-servers").arg(bootstrap);
         }
+        command
+            .args(&options.extra_args)
+            .args(&options.connector_files);
         let child = command.spawn().expect("spawn connectd");
         let mut connectd = Self {
             child,

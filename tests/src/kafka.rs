@@ -89,8 +89,18 @@ pub async fn produce(topic: &str, records: &[KeyValue]) {
 /// Reads every record of a topic from the beginning until `expected` records arrived or
 /// `timeout` passed (no consumer group: partitions are assigned directly).
 pub fn consume(topic: &str, expected: usize, timeout: Duration) -> Vec<OwnedMessage> {
+    consume_from(&bootstrap_servers(), topic, expected, timeout)
+}
+
+/// Like [`consume`], from the broker at `bootstrap`.
+pub fn consume_from(
+    bootstrap: &str,
+    topic: &str,
+    expected: usize,
+    timeout: Duration,
+) -> Vec<OwnedMessage> {
     let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", bootstrap_servers())
+        .set("bootstrap.servers", bootstrap)
         .set("group.id", unique_name("reader"))
         .set("enable.auto.commit", "false")
         .create()
@@ -120,4 +130,50 @@ pub fn consume(topic: &str, expected: usize, timeout: Duration) -> Vec<OwnedMess
 /// The value of a consumed record as UTF-8 text.
 pub fn text(message: &OwnedMessage) -> String {
     String::from_utf8_lossy(message.payload().unwrap_or_default()).into_owned()
+}
+
+/// A tansu broker process started by a test (for scenarios where Kafka comes and goes),
+/// from the binary `scripts/test-broker.sh` installed (`TANSU_BIN`).
+pub struct TansuProcess {
+    child: std::process::Child,
+    /// Its bootstrap address.
+    pub bootstrap: String,
+}
+
+impl TansuProcess {
+    /// Starts tansu on `127.0.0.1:port` with memory storage.
+    pub fn start(port: u16) -> Self {
+        let bin = std::env::var("TANSU_BIN").unwrap_or_else(|_| {
+            panic!("TANSU_BIN is not set: run the tests with scripts/test.sh, which installs tansu")
+        });
+        let url = format!("tcp://127.0.0.1:{port}");
+        let child = std::process::Command::new(bin)
+            .args([
+                "broker",
+                "--listener-url",
+                &url,
+                "--advertised-listener-url",
+                &url,
+                "--storage-engine",
+                "memory://tansu/",
+                "--cluster-id",
+                "connect-test-outage",
+                "--silent",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start tansu");
+        Self {
+            child,
+            bootstrap: format!("127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for TansuProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -7,4 +7,5 @@ pub mod connectd;
 pub mod fixtures;
 pub mod kafka;
 pub mod neutral;
+pub mod scenario;
 pub mod wait;
