@@ -54,7 +54,6 @@ pub(crate) mod testing {
     use std::collections::BTreeMap;
     use std::sync::{Arc, Mutex};
 
-    use connect_core::config::Properties;
     use connect_core::connector::{
         OffsetReader, SinkTaskContext, SourceTaskContext, TopicPartition,
     };
@@ -110,10 +109,5 @@ pub(crate) mod testing {
         fn request_commit(&self) {}
     }
 
-    pub(crate) fn props(pairs: &[(&str, &str)]) -> Properties {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    pub(crate) use connect_core::config::properties as props;
 }

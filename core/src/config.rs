@@ -586,6 +586,14 @@ impl ParsedConfig {
     }
 }
 
+/// A config from literal key/value pairs, for code and tests that build configs inline.
+pub fn properties(pairs: &[(&str, &str)]) -> Properties {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 /// The entries of `props` whose key starts with `prefix`, with the prefix removed.
 pub fn originals_with_prefix(props: &Properties, prefix: &str) -> Properties {
     props
@@ -638,12 +646,7 @@ mod tests {
             )
     }
 
-    fn props(pairs: &[(&str, &str)]) -> Properties {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use super::properties as props;
 
     #[test]
     fn parses_types_and_defaults() {

@@ -229,11 +229,18 @@ impl Herder {
             Some(class) if self.registry.connector(class).is_none() => {
                 Err(RuntimeError::PluginNotFound(class.to_string()))
             }
-            Some(class) => Ok(validate_connector_config(
-                &self.registry,
-                Some(class),
-                config,
-            )),
+            Some(class) => {
+                // The plugin named by the request stands for a missing `connector.class`.
+                let mut config = config.clone();
+                config
+                    .entry("connector.class".to_string())
+                    .or_insert_with(|| class.to_string());
+                Ok(validate_connector_config(
+                    &self.registry,
+                    Some(class),
+                    &config,
+                ))
+            }
         }
     }
 
@@ -472,22 +479,7 @@ impl Herder {
                     if task_configs != entry.task_configs
                         || running_tasks.len() != task_configs.len() =>
                 {
-                    // New task configs: every task restarts with its new config.
-                    for id in self.worker.stop_tasks(name, None).await {
-                        if id as usize >= task_configs.len() {
-                            self.hub.remove_task(name, id);
-                        }
-                    }
-                    self.worker
-                        .start_tasks(
-                            name,
-                            &entry.plugin,
-                            &entry.config,
-                            &task_configs,
-                            task_target(entry.target),
-                        )
-                        .await;
-                    entry.task_configs = task_configs;
+                    self.replace_tasks(name, entry, task_configs).await;
                     return;
                 }
                 Ok(_) => {}
@@ -495,6 +487,26 @@ impl Herder {
             }
         }
         self.restart_tasks(name, entry, tasks).await;
+    }
+
+    /// Restarts every task of a connector with new configs; statuses of tasks that no
+    /// longer exist are removed.
+    async fn replace_tasks(&self, name: &str, entry: &mut Entry, task_configs: Vec<Properties>) {
+        for id in self.worker.stop_tasks(name, None).await {
+            if id as usize >= task_configs.len() {
+                self.hub.remove_task(name, id);
+            }
+        }
+        self.worker
+            .start_tasks(
+                name,
+                &entry.plugin,
+                &entry.config,
+                &task_configs,
+                task_target(entry.target),
+            )
+            .await;
+        entry.task_configs = task_configs;
     }
 
     async fn restart_tasks(&self, name: &str, entry: &Entry, tasks: &[u32]) {
@@ -547,19 +559,7 @@ impl Herder {
         match self.worker.task_configs(name, &entry.config).await {
             Some(Ok(task_configs)) if task_configs != entry.task_configs => {
                 info!(connector = %name, tasks = task_configs.len(), "Task configs changed; restarting tasks.");
-                for id in self.worker.stop_tasks(name, None).await {
-                    self.hub.remove_task(name, id);
-                }
-                self.worker
-                    .start_tasks(
-                        name,
-                        &entry.plugin,
-                        &entry.config,
-                        &task_configs,
-                        task_target(entry.target),
-                    )
-                    .await;
-                entry.task_configs = task_configs;
+                self.replace_tasks(name, entry, task_configs).await;
             }
             Some(Err(e)) => {
                 warn!(connector = %name, error = %e, "Connector failed to reconfigure its tasks.")

@@ -197,12 +197,7 @@ pub fn probe_config(client: &ClientConfig) -> ClientConfig {
 mod tests {
     use super::*;
 
-    fn props(pairs: &[(&str, &str)]) -> Properties {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use connect_core::config::properties as props;
 
     #[test]
     fn connector_overrides_beat_worker_settings_beat_defaults() {

@@ -55,6 +55,22 @@ impl ConnectorInstance {
     }
 }
 
+/// Runs connector plugin code, turning a panic into an error so one faulty connector
+/// cannot take the worker down.
+async fn guarded<T>(
+    work: impl Future<Output = Result<T, ConnectError>>,
+    doing: &str,
+) -> Result<T, ConnectError> {
+    AssertUnwindSafe(work)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| {
+            Err(ConnectError::connect(format!(
+                "the connector panicked while {doing}"
+            )))
+        })
+}
+
 struct RunningTask {
     id: u32,
     control: watch::Sender<TaskTarget>,
@@ -149,14 +165,7 @@ impl Worker {
             hub: self.hub.clone(),
             reconfigure: self.reconfigure.clone(),
         });
-        let started = AssertUnwindSafe(instance.as_connector().start(config, context))
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|_| {
-                Err(ConnectError::connect(
-                    "the connector panicked while starting",
-                ))
-            });
+        let started = guarded(instance.as_connector().start(config, context), "starting").await;
         if let Err(e) = started {
             self.hub.set_connector(
                 name,
@@ -229,14 +238,7 @@ impl Worker {
     pub async fn stop_connector(&self, name: &str) {
         let instance = self.connectors.lock().await.remove(name);
         if let Some(mut instance) = instance {
-            let stopped = AssertUnwindSafe(instance.as_connector().stop())
-                .catch_unwind()
-                .await
-                .unwrap_or_else(|_| {
-                    Err(ConnectError::connect(
-                        "the connector panicked while stopping",
-                    ))
-                });
+            let stopped = guarded(instance.as_connector().stop(), "stopping").await;
             if let Err(e) = stopped {
                 warn!(connector = %name, error = %e, "Connector failed to stop cleanly.");
             }

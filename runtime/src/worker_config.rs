@@ -129,12 +129,7 @@ impl WorkerConfig {
 mod tests {
     use super::*;
 
-    fn props(pairs: &[(&str, &str)]) -> Properties {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use connect_core::config::properties as props;
 
     #[test]
     fn defaults_follow_kafka_connect() {

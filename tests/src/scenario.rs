@@ -4,19 +4,12 @@
 use std::time::Duration;
 
 use connect_client::{ConnectClient, StatusEvents};
-use connect_core::Properties;
 use connect_proto::v1;
 use futures::StreamExt;
 
 use crate::wait::eventually;
 
-/// A config from key/value pairs.
-pub fn props(pairs: &[(&str, &str)]) -> Properties {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
+pub use connect_core::config::properties as props;
 
 /// The connector's status as GetConnector reports it.
 pub async fn status(client: &mut ConnectClient, name: &str) -> v1::ConnectorStatus {

@@ -3,18 +3,11 @@
 
 use std::time::Duration;
 
-use connect_core::Properties;
+use connect_core::config::properties as props;
 use connect_proto::v1;
 use connect_tests::connectd::{Connectd, Options};
 use connect_tests::kafka;
 use connect_tests::wait::eventually;
-
-fn props(pairs: &[(&str, &str)]) -> Properties {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn file_source_to_kafka_to_file_sink_copies_content_exactly() {

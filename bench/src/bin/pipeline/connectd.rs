@@ -139,6 +139,8 @@ fn watch_first_record(
         .set("bootstrap.servers", bootstrap)
         .set("fetch.wait.max.ms", "5")
         .set("enable.auto.commit", "false")
+        // Required by the client, but unused: partitions are assigned, not subscribed.
+        .set("group.id", format!("{topic}-watcher"))
         .create()
         .map_err(|e| format!("cannot create the watcher: {e}"))?;
     let mut list = TopicPartitionList::new();

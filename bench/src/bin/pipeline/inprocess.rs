@@ -11,7 +11,7 @@ use connect_runtime::{
     WorkerConfig,
 };
 
-use crate::kafka::{BYTE_ARRAY_CONVERTER, GROUP_SETTINGS};
+use crate::kafka::{BYTE_ARRAY_CONVERTER, GROUP_SETTINGS, wait_for_high_watermarks};
 
 /// How many status changes a watcher may lag behind (as in `connectd`).
 const STATUS_BUFFER: usize = 4096;
@@ -49,7 +49,10 @@ pub(crate) fn source_config(
     batch_size: usize,
 ) -> Properties {
     props([
-        ("connector.class", "io.connectrs.connect.datagen.DatagenConnector"),
+        (
+            "connector.class",
+            "io.connectrs.connect.datagen.DatagenConnector",
+        ),
         ("tasks.max", "1"),
         ("topic", topic),
         ("schema", "bytes"),
@@ -76,11 +79,11 @@ pub(crate) fn sink_config(topic: &str) -> Properties {
     ])
 }
 
-/// One pipeline round.
+/// One pipeline run, or one sink-only run.
 pub(crate) struct PipelineRun {
-    /// From creating the connectors to the N-th record counted by the sink.
+    /// From creating the connector(s) to the N-th record counted by the sink.
     pub(crate) total: Duration,
-    /// From creating the connectors to the first record counted by the sink.
+    /// From creating the connector(s) to the first record counted by the sink.
     pub(crate) first_record: Duration,
     /// From the first record counted to the N-th.
     pub(crate) sink_span: Duration,
@@ -109,9 +112,56 @@ impl InProcessWorker {
         Ok(Self { herder })
     }
 
-    /// Creates a counting sink and a datagen source on `topic` (an existing, empty topic),
-    /// waits for the sink to count `records` records, then deletes both connectors.
-    pub(crate) async fn run(
+    async fn create(&self, name: &str, config: Properties) -> Result<(), String> {
+        self.herder
+            .create(name, config, TargetState::Running)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("creating {name}: {e}"))
+    }
+
+    async fn delete(&self, names: &[&str]) {
+        for name in names {
+            if let Err(e) = self.herder.delete(name).await {
+                eprintln!("note: deleting {name} failed: {e}");
+            }
+        }
+    }
+
+    /// Waits for the counting sink `sink` to count `records` records; times are measured
+    /// from `started`.
+    async fn wait_for_sink(
+        &self,
+        sink: &str,
+        others: &[&str],
+        records: u64,
+        started: Instant,
+        timeout: Duration,
+    ) -> Result<PipelineRun, String> {
+        let counter = connect_connectors::counter(sink);
+        if counter.wait_for_records(records, timeout).await {
+            return match (counter.first_record_at(), counter.last_record_at()) {
+                (Some(first), Some(last)) => Ok(PipelineRun {
+                    total: last - started,
+                    first_record: first - started,
+                    sink_span: last - first,
+                }),
+                _ => Err("the counting sink has records but no timestamps".to_string()),
+            };
+        }
+        let mut statuses = Vec::new();
+        for connector in std::iter::once(sink).chain(others.iter().copied()) {
+            statuses.push(format!("{:?}", self.herder.status(connector).await.ok()));
+        }
+        Err(format!(
+            "the sink counted {} of {records} records in {timeout:?}; statuses: {statuses:?}",
+            counter.records()
+        ))
+    }
+
+    /// Creates a counting sink and a datagen source on `topic` (an existing, empty topic)
+    /// together, waits for the sink to count `records` records, then deletes both.
+    pub(crate) async fn concurrent(
         &self,
         name: &str,
         topic: &str,
@@ -122,46 +172,73 @@ impl InProcessWorker {
     ) -> Result<PipelineRun, String> {
         let sink = format!("{name}-sink");
         let source = format!("{name}-source");
-        let counter = connect_connectors::counter(&sink);
-        counter.reset();
+        connect_connectors::counter(&sink).reset();
         let started = Instant::now();
-        self.herder
-            .create(&sink, sink_config(topic), TargetState::Running)
-            .await
-            .map_err(|e| format!("creating {sink}: {e}"))?;
-        self.herder
-            .create(
-                &source,
-                source_config(topic, records, payload_size, batch_size),
-                TargetState::Running,
-            )
-            .await
-            .map_err(|e| format!("creating {source}: {e}"))?;
-        let arrived = counter.wait_for_records(records, timeout).await;
-        let outcome = if arrived {
-            match (counter.first_record_at(), counter.last_record_at()) {
-                (Some(first), Some(last)) => Ok(PipelineRun {
-                    total: last - started,
-                    first_record: first - started,
-                    sink_span: last - first,
-                }),
-                _ => Err("the counting sink has records but no timestamps".to_string()),
-            }
-        } else {
-            let mut statuses = Vec::new();
-            for connector in [&sink, &source] {
-                statuses.push(format!("{:?}", self.herder.status(connector).await.ok()));
-            }
-            Err(format!(
-                "the sink counted {} of {records} records in {timeout:?}; statuses: {statuses:?}",
-                counter.records()
-            ))
+        self.create(&sink, sink_config(topic)).await?;
+        self.create(
+            &source,
+            source_config(topic, records, payload_size, batch_size),
+        )
+        .await?;
+        let outcome = self
+            .wait_for_sink(&sink, &[&source], records, started, timeout)
+            .await;
+        self.delete(&[&source, &sink]).await;
+        outcome
+    }
+
+    /// Creates a datagen source on `topic` (an existing, empty topic) and returns how long
+    /// it took until the topic held `records` records; deletes the source.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn source_only(
+        &self,
+        name: &str,
+        bootstrap: &str,
+        topic: &str,
+        partitions: i32,
+        records: u64,
+        payload_size: usize,
+        batch_size: usize,
+        timeout: Duration,
+    ) -> Result<Duration, String> {
+        let source = format!("{name}-source-only");
+        let watermarks = {
+            let (bootstrap, topic) = (bootstrap.to_string(), topic.to_string());
+            tokio::task::spawn_blocking(move || {
+                wait_for_high_watermarks(&bootstrap, &topic, partitions, records, timeout)
+            })
         };
-        for connector in [&source, &sink] {
-            if let Err(e) = self.herder.delete(connector).await {
-                eprintln!("note: deleting {connector} failed: {e}");
-            }
-        }
+        let started = Instant::now();
+        self.create(
+            &source,
+            source_config(topic, records, payload_size, batch_size),
+        )
+        .await?;
+        let outcome = watermarks
+            .await
+            .map_err(|e| format!("watermark thread: {e}"))
+            .and_then(|done| done.map(|at| at - started));
+        self.delete(&[&source]).await;
+        outcome
+    }
+
+    /// Creates a counting sink on `topic`, which already holds `records` records, and
+    /// waits for it to count them all; deletes the sink.
+    pub(crate) async fn sink_only(
+        &self,
+        name: &str,
+        topic: &str,
+        records: u64,
+        timeout: Duration,
+    ) -> Result<PipelineRun, String> {
+        let sink = format!("{name}-sink-only");
+        connect_connectors::counter(&sink).reset();
+        let started = Instant::now();
+        self.create(&sink, sink_config(topic)).await?;
+        let outcome = self
+            .wait_for_sink(&sink, &[], records, started, timeout)
+            .await;
+        self.delete(&[&sink]).await;
         outcome
     }
 

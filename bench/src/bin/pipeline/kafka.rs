@@ -43,11 +43,7 @@ pub(crate) async fn create_topic(
     let admin = admin(bootstrap)?;
     let results = admin
         .create_topics(
-            &[NewTopic::new(
-                topic,
-                partitions,
-                TopicReplication::Fixed(1),
-            )],
+            &[NewTopic::new(topic, partitions, TopicReplication::Fixed(1))],
             &options(),
         )
         .await
@@ -74,5 +70,44 @@ pub(crate) async fn delete_topic(bootstrap: &str, topic: &str) {
     };
     if let Err(e) = outcome {
         eprintln!("note: could not delete topic {topic}: {e}");
+    }
+}
+
+/// Waits until the high watermarks of `topic`'s partitions `0..partitions` add up to at
+/// least `records` (checked every 5 ms) and returns when they did: the moment the last
+/// record was written, for producers we cannot instrument (the in-process source task).
+pub(crate) fn wait_for_high_watermarks(
+    bootstrap: &str,
+    topic: &str,
+    partitions: i32,
+    records: u64,
+    timeout: Duration,
+) -> Result<std::time::Instant, String> {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    let client: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", format!("{topic}-watermarks"))
+        .create()
+        .map_err(|e| format!("cannot create the watermark reader: {e}"))?;
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let mut total = 0u64;
+        for partition in 0..partitions {
+            if let Ok((_, high)) =
+                client.fetch_watermarks(topic, partition, Duration::from_secs(5))
+            {
+                total += u64::try_from(high).unwrap_or(0);
+            }
+        }
+        let now = std::time::Instant::now();
+        if total >= records {
+            return Ok(now);
+        }
+        if now > deadline {
+            return Err(format!(
+                "topic {topic} holds {total} of {records} records after {timeout:?}"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(5));
     }
 }

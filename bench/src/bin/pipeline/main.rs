@@ -183,8 +183,11 @@ async fn throughput_rounds(args: &Args, prefix: &str) -> Result<Rounds, String> 
         let topic = format!("{name}-baseline-concurrent");
         create_topic(bootstrap, &topic, args.partitions).await?;
         let run = {
-            let (bootstrap, topic, group) =
-                (bootstrap.to_string(), topic.clone(), format!("{topic}-group"));
+            let (bootstrap, topic, group) = (
+                bootstrap.to_string(),
+                topic.clone(),
+                format!("{topic}-group"),
+            );
             let (records, size) = (args.records, args.payload_size);
             tokio::task::spawn_blocking(move || {
                 baseline::concurrent(&bootstrap, &topic, &group, records, size, timeout)
@@ -226,8 +229,11 @@ async fn throughput_rounds(args: &Args, prefix: &str) -> Result<Rounds, String> 
         let topic = format!("{name}-baseline-sequential");
         create_topic(bootstrap, &topic, args.partitions).await?;
         let run = {
-            let (bootstrap, topic, group) =
-                (bootstrap.to_string(), topic.clone(), format!("{topic}-group"));
+            let (bootstrap, topic, group) = (
+                bootstrap.to_string(),
+                topic.clone(),
+                format!("{topic}-group"),
+            );
             let (records, size) = (args.records, args.payload_size);
             tokio::task::spawn_blocking(move || {
                 baseline::sequential(&bootstrap, &topic, &group, records, size, timeout)
@@ -391,7 +397,11 @@ fn rounds_table(args: &Args, rounds: &Rounds) -> String {
     out
 }
 
-fn to_json(args: &Args, rounds: Option<&Rounds>, connectd: Option<&ConnectdRun>) -> serde_json::Value {
+fn to_json(
+    args: &Args,
+    rounds: Option<&Rounds>,
+    connectd: Option<&ConnectdRun>,
+) -> serde_json::Value {
     let baseline_json = |r: &BaselineRun| {
         json!({
             "total_s": secs(r.total()),
