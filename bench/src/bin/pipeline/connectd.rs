@@ -68,6 +68,8 @@ pub(crate) struct ConnectdSettings<'a> {
     pub(crate) batch_size: usize,
     /// The worker's `offset.flush.interval.ms`.
     pub(crate) flush_interval_ms: u64,
+    /// More worker settings (`--worker-prop`).
+    pub(crate) extra: &'a [(String, String)],
     /// Topic partitions.
     pub(crate) partitions: i32,
     /// A unique prefix for names.
@@ -199,7 +201,12 @@ async fn wait_tasks_running(
 pub(crate) async fn run(settings: &ConnectdSettings<'_>) -> Result<ConnectdRun, String> {
     let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
     let worker_file = dir.path().join("worker.properties");
-    let worker: String = worker_props(settings.bootstrap, Some(settings.flush_interval_ms))
+    let mut worker = worker_props(settings.bootstrap, settings.extra);
+    worker.insert(
+        "offset.flush.interval.ms".to_string(),
+        settings.flush_interval_ms.to_string(),
+    );
+    let worker: String = worker
         .into_iter()
         .map(|(k, v)| format!("{k}={v}\n"))
         .collect();

@@ -11,7 +11,8 @@ use connect_runtime::{
     WorkerConfig,
 };
 
-use crate::kafka::{BYTE_ARRAY_CONVERTER, GROUP_SETTINGS, wait_for_high_watermarks};
+use crate::baseline::produce_warm_up;
+use crate::kafka::{BYTE_ARRAY_CONVERTER, GROUP_SETTINGS, wait_for_last_records};
 
 /// How many status changes a watcher may lag behind (as in `connectd`).
 const STATUS_BUFFER: usize = 4096;
@@ -25,8 +26,9 @@ pub(crate) fn props<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
 }
 
 /// The worker settings of both the in-process worker and `connectd`: the broker, bytes
-/// converters, and the consumer group settings the baseline uses too.
-pub(crate) fn worker_props(bootstrap: &str, flush_interval_ms: Option<u64>) -> Properties {
+/// converters, the consumer group settings the baseline uses too, and `extra`
+/// (`--worker-prop`).
+pub(crate) fn worker_props(bootstrap: &str, extra: &[(String, String)]) -> Properties {
     let mut props = props([
         ("bootstrap.servers", bootstrap),
         ("key.converter", BYTE_ARRAY_CONVERTER),
@@ -35,9 +37,7 @@ pub(crate) fn worker_props(bootstrap: &str, flush_interval_ms: Option<u64>) -> P
     for (k, v) in GROUP_SETTINGS {
         props.insert(format!("consumer.{k}"), v.to_string());
     }
-    if let Some(ms) = flush_interval_ms {
-        props.insert("offset.flush.interval.ms".to_string(), ms.to_string());
-    }
+    props.extend(extra.iter().cloned());
     props
 }
 
@@ -96,11 +96,8 @@ pub(crate) struct InProcessWorker {
 
 impl InProcessWorker {
     /// Starts the worker against `bootstrap`.
-    pub(crate) async fn start(
-        bootstrap: &str,
-        flush_interval_ms: Option<u64>,
-    ) -> Result<Self, String> {
-        let config = WorkerConfig::new(worker_props(bootstrap, flush_interval_ms), "bench-worker")
+    pub(crate) async fn start(bootstrap: &str, extra: &[(String, String)]) -> Result<Self, String> {
+        let config = WorkerConfig::new(worker_props(bootstrap, extra), "bench-worker")
             .map_err(|e| format!("worker config: {e}"))?;
         let store: Arc<dyn ConfigStore> = Arc::new(FileConfigStore::in_memory());
         let offsets: Arc<dyn OffsetStore> = Arc::new(FileOffsetStore::in_memory());
@@ -159,11 +156,16 @@ impl InProcessWorker {
         ))
     }
 
-    /// Creates a counting sink and a datagen source on `topic` (an existing, empty topic)
-    /// together, waits for the sink to count `records` records, then deletes both.
+    /// Runs a counting sink and a datagen source on `topic` (an existing, empty topic) at
+    /// the same time, and deletes both. The sink is created first and has counted one
+    /// warm-up record before the clock starts (so it has joined its consumer group, like
+    /// the baseline's consumer); the clock starts when the source is created and stops
+    /// when the sink has counted `records` records.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn concurrent(
         &self,
         name: &str,
+        bootstrap: &str,
         topic: &str,
         records: u64,
         payload_size: usize,
@@ -172,40 +174,67 @@ impl InProcessWorker {
     ) -> Result<PipelineRun, String> {
         let sink = format!("{name}-sink");
         let source = format!("{name}-source");
-        connect_connectors::counter(&sink).reset();
-        let started = Instant::now();
+        let counter = connect_connectors::counter(&sink);
+        counter.reset();
         self.create(&sink, sink_config(topic)).await?;
-        self.create(
-            &source,
-            source_config(topic, records, payload_size, batch_size),
-        )
-        .await?;
-        let outcome = self
-            .wait_for_sink(&sink, &[&source], records, started, timeout)
-            .await;
+        let warm_up = {
+            let (bootstrap, topic) = (bootstrap.to_string(), topic.to_string());
+            tokio::task::spawn_blocking(move || produce_warm_up(&bootstrap, &topic, &[]))
+                .await
+                .map_err(|e| format!("warm-up thread: {e}"))
+                .and_then(|r| r)
+        };
+        if let Err(e) = warm_up {
+            self.delete(&[&sink]).await;
+            return Err(e);
+        }
+        if let Err(e) = self
+            .wait_for_sink(&sink, &[], 1, Instant::now(), timeout)
+            .await
+        {
+            self.delete(&[&sink]).await;
+            return Err(format!("warm-up: {e}"));
+        }
+        counter.reset();
+        let started = Instant::now();
+        let outcome = match self
+            .create(
+                &source,
+                source_config(topic, records, payload_size, batch_size),
+            )
+            .await
+        {
+            Ok(()) => {
+                self.wait_for_sink(&sink, &[&source], records, started, timeout)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
         self.delete(&[&source, &sink]).await;
         outcome
     }
 
     /// Creates a datagen source on `topic` (an existing, empty topic) and returns how long
-    /// it took until the topic held `records` records; deletes the source.
+    /// it took until every record was in Kafka (`partition_counts`: how many records each
+    /// partition will hold, as the baseline saw them); deletes the source.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn source_only(
         &self,
         name: &str,
         bootstrap: &str,
         topic: &str,
-        partitions: i32,
+        partition_counts: &[u64],
         records: u64,
         payload_size: usize,
         batch_size: usize,
         timeout: Duration,
     ) -> Result<Duration, String> {
         let source = format!("{name}-source-only");
-        let watermarks = {
+        let tail = {
             let (bootstrap, topic) = (bootstrap.to_string(), topic.to_string());
+            let counts = partition_counts.to_vec();
             tokio::task::spawn_blocking(move || {
-                wait_for_high_watermarks(&bootstrap, &topic, partitions, records, timeout)
+                wait_for_last_records(&bootstrap, &topic, &counts, timeout)
             })
         };
         let started = Instant::now();
@@ -214,9 +243,9 @@ impl InProcessWorker {
             source_config(topic, records, payload_size, batch_size),
         )
         .await?;
-        let outcome = watermarks
+        let outcome = tail
             .await
-            .map_err(|e| format!("watermark thread: {e}"))
+            .map_err(|e| format!("tail reader thread: {e}"))
             .and_then(|done| done.map(|at| at - started));
         self.delete(&[&source]).await;
         outcome

@@ -73,41 +73,60 @@ pub(crate) async fn delete_topic(bootstrap: &str, topic: &str) {
     }
 }
 
-/// Waits until the high watermarks of `topic`'s partitions `0..partitions` add up to at
-/// least `records` (checked every 5 ms) and returns when they did: the moment the last
-/// record was written, for producers we cannot instrument (the in-process source task).
-pub(crate) fn wait_for_high_watermarks(
+/// Waits until the last record of every partition of `topic` is in Kafka and returns when
+/// it was seen: `counts[p]` is how many records partition `p` will hold. For producers we
+/// cannot instrument (the in-process source task).
+///
+/// A consumer without group is assigned to offset `counts[p] - 1` of each partition and
+/// polls with `fetch.wait.max.ms=5`; it reads one record per partition, so it costs next to
+/// nothing while the source runs. (High watermarks would be simpler, but the test broker
+/// reports the base offset of the last batch as the high watermark.)
+pub(crate) fn wait_for_last_records(
     bootstrap: &str,
     topic: &str,
-    partitions: i32,
-    records: u64,
+    counts: &[u64],
     timeout: Duration,
 ) -> Result<std::time::Instant, String> {
     use rdkafka::consumer::{BaseConsumer, Consumer};
-    let client: BaseConsumer = ClientConfig::new()
+    use rdkafka::message::Message;
+    use rdkafka::{Offset, TopicPartitionList};
+    let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
-        .set("group.id", format!("{topic}-watermarks"))
+        .set("group.id", format!("{topic}-tail"))
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "error")
+        .set("fetch.wait.max.ms", "5")
         .create()
-        .map_err(|e| format!("cannot create the watermark reader: {e}"))?;
-    let deadline = std::time::Instant::now() + timeout;
-    loop {
-        let mut total = 0u64;
-        for partition in 0..partitions {
-            if let Ok((_, high)) =
-                client.fetch_watermarks(topic, partition, Duration::from_secs(5))
-            {
-                total += u64::try_from(high).unwrap_or(0);
-            }
+        .map_err(|e| format!("cannot create the tail reader: {e}"))?;
+    let mut list = TopicPartitionList::new();
+    let mut waiting = std::collections::BTreeSet::new();
+    for (partition, &count) in counts.iter().enumerate() {
+        if count == 0 {
+            continue;
         }
-        let now = std::time::Instant::now();
-        if total >= records {
-            return Ok(now);
-        }
-        if now > deadline {
-            return Err(format!(
-                "topic {topic} holds {total} of {records} records after {timeout:?}"
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(5));
+        let partition = i32::try_from(partition).map_err(|e| e.to_string())?;
+        let last = i64::try_from(count - 1).map_err(|e| e.to_string())?;
+        list.add_partition_offset(topic, partition, Offset::Offset(last))
+            .map_err(|e| format!("tail reader: {e}"))?;
+        waiting.insert(partition);
     }
+    consumer
+        .assign(&list)
+        .map_err(|e| format!("tail reader assign: {e}"))?;
+    let deadline = std::time::Instant::now() + timeout;
+    while !waiting.is_empty() {
+        match consumer.poll(Duration::from_millis(5)) {
+            Some(Ok(message)) => {
+                waiting.remove(&message.partition());
+            }
+            Some(Err(e)) => return Err(format!("tail reader: {e}")),
+            None if std::time::Instant::now() > deadline => {
+                return Err(format!(
+                    "the last records of partitions {waiting:?} of {topic} did not arrive in {timeout:?}"
+                ));
+            }
+            None => {}
+        }
+    }
+    Ok(std::time::Instant::now())
 }
