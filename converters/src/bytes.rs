@@ -47,6 +47,16 @@ impl SyncConverter for ByteArrayConverter {
         }
     }
 
+    /// Moves the bytes out of the value: no copy on the data path.
+    fn serialize_owned(&self, schema: Option<&Schema>, value: Value) -> Result<Option<Vec<u8>>> {
+        match value {
+            Value::Bytes(bytes) if schema.is_none_or(|s| s.kind() == SchemaType::Bytes) => {
+                Ok(Some(bytes))
+            }
+            other => self.serialize(schema, &other),
+        }
+    }
+
     /// The bytes as an optional BYTES value.
     fn deserialize(&self, data: Option<&[u8]>) -> Result<SchemaAndValue> {
         Ok(SchemaAndValue::new(

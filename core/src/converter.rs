@@ -65,6 +65,13 @@ pub trait Converter: Send + Sync {
         headers: &Headers,
         data: Option<&[u8]>,
     ) -> Result<SchemaAndValue>;
+
+    /// The converter as a [`SyncConverter`], when it never does I/O. The data path then
+    /// converts without creating a future per record, which matters at hundreds of
+    /// thousands of records per second.
+    fn as_sync(&self) -> Option<&dyn SyncConverter> {
+        None
+    }
 }
 
 /// Turns header values into bytes and back (Kafka's `HeaderConverter`).
@@ -97,6 +104,12 @@ pub trait SyncConverter: Send + Sync {
 
     /// Deserializes bytes (`None` for a null/tombstone).
     fn deserialize(&self, data: Option<&[u8]>) -> Result<SchemaAndValue>;
+
+    /// Serializes a value the caller no longer needs, so a converter that would copy it
+    /// (raw bytes) can move it instead.
+    fn serialize_owned(&self, schema: Option<&Schema>, value: Value) -> Result<Option<Vec<u8>>> {
+        self.serialize(schema, &value)
+    }
 }
 
 #[async_trait]
@@ -118,6 +131,10 @@ impl<T: SyncConverter> Converter for T {
         data: Option<&[u8]>,
     ) -> Result<SchemaAndValue> {
         self.deserialize(data)
+    }
+
+    fn as_sync(&self) -> Option<&dyn SyncConverter> {
+        Some(self)
     }
 }
 

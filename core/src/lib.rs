@@ -31,7 +31,9 @@ pub use converter::{Converter, ConverterType, HeaderConverter, SyncConverter};
 pub use decimal::BigDecimal;
 pub use error::{ConnectError, ErrorCause, Result};
 pub use header::{Header, Headers};
-pub use record::{ConnectRecord, OffsetMap, RecordOrigin, SchemaAndValue, TimestampType};
+pub use record::{
+    ConnectRecord, OffsetMap, RecordOrigin, SchemaAndValue, SourcePartition, TimestampType,
+};
 pub use schema::{Field, Schema, SchemaBuilder, SchemaType};
 pub use validate::validate_value;
 pub use value::{Struct, Value};

@@ -13,6 +13,11 @@ use crate::value::Value;
 /// serialized with the JSON converter into the offsets store.
 pub type OffsetMap = serde_json::Map<String, serde_json::Value>;
 
+/// A source partition, shared by every record of that partition: a task creates it once
+/// and attaches a reference to each record, which keeps records cheap and lets the runtime
+/// recognise the partition by identity.
+pub type SourcePartition = std::sync::Arc<OffsetMap>;
+
 /// A schema and a value travelling together, as converters return them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SchemaAndValue {
@@ -53,8 +58,10 @@ pub enum RecordOrigin {
     /// Produced by a source task.
     Source {
         /// Which part of the source system (a file, a table) the record came from.
-        partition: Option<OffsetMap>,
+        partition: Option<SourcePartition>,
         /// How far into that partition the record is, to resume from after a restart.
+        /// May be left out on all but the last record of a batch: the runtime commits the
+        /// latest offset of the records Kafka has acknowledged, in order.
         offset: Option<OffsetMap>,
     },
     /// Consumed from Kafka for a sink task.

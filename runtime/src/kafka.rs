@@ -122,11 +122,15 @@ pub const PRODUCER_DEFAULTS: &[(&str, &str)] = &[
 ];
 
 /// Consumer defaults for sink tasks: offsets committed only by the runtime after a flush,
-/// and a new group starts from the earliest records (Kafka Connect's defaults).
+/// a new group starts from the earliest records (Kafka Connect's defaults), and no idle
+/// second after the local fetch queue filled up.
 pub const CONSUMER_DEFAULTS: &[(&str, &str)] = &[
     ("enable.auto.commit", "false"),
     ("enable.auto.offset.store", "false"),
     ("auto.offset.reset", "earliest"),
+    // librdkafka stops fetching while its local queue is full and, by default, waits a
+    // whole second before looking again: a sink catching up would idle most of the time.
+    ("fetch.queue.backoff.ms", "10"),
 ];
 
 /// Waits until the Kafka cluster answers a metadata request, retrying with backoff (1 s

@@ -14,7 +14,7 @@ use std::time::Duration;
 use connect_core::config::originals_with_prefix;
 use connect_core::connector::{PartitionOffsets, SinkTask, SinkTaskContext, TopicPartition};
 use connect_core::record::{RecordOrigin, TimestampType};
-use connect_core::{ConnectError, ConnectRecord, Headers};
+use connect_core::{ConnectError, ConnectRecord, Headers, SchemaAndValue};
 use futures::FutureExt;
 use futures::stream::StreamExt;
 use rdkafka::consumer::{
@@ -158,11 +158,7 @@ struct RawRecord {
 
 impl RawRecord {
     fn from_message(message: &BorrowedMessage<'_>) -> Self {
-        let (timestamp, timestamp_type) = match message.timestamp() {
-            Timestamp::CreateTime(t) => (Some(t), TimestampType::CreateTime),
-            Timestamp::LogAppendTime(t) => (Some(t), TimestampType::LogAppendTime),
-            Timestamp::NotAvailable => (None, TimestampType::NoTimestampType),
-        };
+        let (timestamp, timestamp_type) = timestamp_of(message);
         let headers = message
             .headers()
             .map(|hs| {
@@ -197,6 +193,8 @@ pub(crate) struct SinkTaskExecutor {
     last_committed: PartitionOffsets,
     last_commit: Instant,
     max_batch: usize,
+    /// Whether key and value converters are synchronous (the fast path).
+    sync_conversion: bool,
 }
 
 type Failure = (String, ConnectError);
@@ -211,6 +209,8 @@ impl SinkTaskExecutor {
             .and_then(|v| v.trim().parse::<usize>().ok())
             .filter(|n| *n > 0)
             .unwrap_or(DEFAULT_MAX_POLL_RECORDS);
+        let env_sync =
+            env.converters.key.as_sync().is_some() && env.converters.value.as_sync().is_some();
         Self {
             env,
             task,
@@ -220,6 +220,7 @@ impl SinkTaskExecutor {
             last_committed: PartitionOffsets::new(),
             last_commit: Instant::now(),
             max_batch,
+            sync_conversion: env_sync,
         }
     }
 
@@ -321,38 +322,40 @@ impl SinkTaskExecutor {
             }
             self.handle_context_events(consumer).await?;
 
-            let mut batch = Vec::new();
-            tokio::select! {
-                next = stream.next() => {
-                    if let Some(item) = next {
-                        self.take(item, &mut batch);
+            let first = tokio::select! {
+                next = stream.next() => next,
+                _ = tokio::time::sleep(Duration::from_millis(500)) => None,
+                _ = control.changed() => None,
+            };
+            if let Some(first) = first {
+                // Consumed messages borrow the consumer and stay in this block: they are
+                // converted before anything else is awaited.
+                let (batch, positions) = {
+                    let mut messages = Vec::with_capacity(self.max_batch.min(1024));
+                    self.keep(first, &mut messages);
+                    while !messages.is_empty() && messages.len() < self.max_batch {
+                        match stream.next().now_or_never() {
+                            Some(Some(item)) => self.keep(item, &mut messages),
+                            _ => break,
+                        }
                     }
-                }
-                _ = tokio::time::sleep(Duration::from_millis(500)) => {}
-                _ = control.changed() => {}
-            }
-            while !batch.is_empty() && batch.len() < self.max_batch {
-                match stream.next().now_or_never() {
-                    Some(Some(item)) => self.take(item, &mut batch),
-                    _ => break,
-                }
-            }
-            if !batch.is_empty() {
-                let last: Vec<(TopicPartition, i64)> = batch
-                    .iter()
-                    .map(|r| {
-                        (
-                            TopicPartition::new(r.topic.clone(), r.partition),
-                            r.offset + 1,
-                        )
-                    })
-                    .collect();
-                let records = convert(&self.env, batch).await?;
+                    let positions = next_positions(&messages);
+                    let batch = if self.sync_conversion {
+                        Batch::Ready(convert_borrowed(&self.env, &messages)?)
+                    } else {
+                        Batch::Raw(messages.iter().map(RawRecord::from_message).collect())
+                    };
+                    (batch, positions)
+                };
+                let records = match batch {
+                    Batch::Ready(records) => records,
+                    Batch::Raw(raw) => convert(&self.env, raw).await?,
+                };
                 if !records.is_empty() {
                     self.put_with_retries(consumer, &mut stream, &records)
                         .await?;
                 }
-                for (tp, next) in last {
+                for (tp, next) in positions {
                     self.current.insert(tp, next);
                 }
             }
@@ -365,13 +368,13 @@ impl SinkTaskExecutor {
         }
     }
 
-    fn take(
+    fn keep<'c>(
         &self,
-        item: Result<BorrowedMessage<'_>, rdkafka::error::KafkaError>,
-        batch: &mut Vec<RawRecord>,
+        item: Result<BorrowedMessage<'c>, rdkafka::error::KafkaError>,
+        batch: &mut Vec<BorrowedMessage<'c>>,
     ) {
         match item {
-            Ok(message) => batch.push(RawRecord::from_message(&message)),
+            Ok(message) => batch.push(message),
             Err(e) => {
                 debug!(connector = %self.env.connector, task = self.env.task_id, error = %e, "Consumer reported an error; it keeps retrying.");
             }
@@ -403,7 +406,15 @@ impl SinkTaskExecutor {
                     // Keep polling (partitions are paused) so the group does not evict us.
                     while Instant::now() < deadline {
                         tokio::select! {
-                            _ = stream.next() => {}
+                            next = stream.next() => {
+                                // A record fetched before the pause took effect: rewind
+                                // to it so it is delivered after the retry, not lost.
+                                if let Some(Ok(message)) = next
+                                    && let Err(e) = consumer.seek(message.topic(), message.partition(), Offset::Offset(message.offset()), Duration::from_secs(5))
+                                {
+                                    warn!(connector = %self.env.connector, error = %e, "Rewinding after a retry failed.");
+                                }
+                            }
                             _ = tokio::time::sleep_until(deadline) => {}
                         }
                     }
@@ -544,19 +555,156 @@ impl SinkTaskExecutor {
     }
 }
 
-/// Converts consumed records to Connect records and runs them through the transforms.
+/// A consumed batch, converted or waiting for asynchronous converters.
+enum Batch {
+    Ready(Vec<ConnectRecord>),
+    Raw(Vec<RawRecord>),
+}
+
+/// The next offset to consume per partition after a batch (last offset + 1), computed once
+/// per batch rather than per record.
+fn next_positions(messages: &[BorrowedMessage<'_>]) -> Vec<(TopicPartition, i64)> {
+    let mut positions: Vec<(TopicPartition, i64)> = Vec::new();
+    for message in messages {
+        let next = message.offset() + 1;
+        match positions
+            .iter_mut()
+            .rev()
+            .find(|(tp, _)| tp.partition == message.partition() && tp.topic == message.topic())
+        {
+            Some(slot) => slot.1 = slot.1.max(next),
+            None => positions.push((
+                TopicPartition::new(message.topic(), message.partition()),
+                next,
+            )),
+        }
+    }
+    positions
+}
+
+/// What every consumed record becomes once its parts are converted.
+struct Consumed<'a> {
+    topic: &'a str,
+    partition: i32,
+    offset: i64,
+    timestamp: Option<i64>,
+    timestamp_type: TimestampType,
+}
+
+fn sink_record(
+    meta: Consumed<'_>,
+    headers: Headers,
+    key: SchemaAndValue,
+    value: SchemaAndValue,
+) -> ConnectRecord {
+    ConnectRecord {
+        topic: meta.topic.to_string(),
+        kafka_partition: Some(meta.partition),
+        key_schema: key.schema,
+        key: key.value,
+        value_schema: value.schema,
+        value: value.value,
+        timestamp: meta.timestamp,
+        headers,
+        origin: RecordOrigin::Sink {
+            kafka_offset: meta.offset,
+            timestamp_type: meta.timestamp_type,
+            original_topic: meta.topic.to_string(),
+            original_partition: meta.partition,
+        },
+    }
+}
+
+fn timestamp_of(message: &BorrowedMessage<'_>) -> (Option<i64>, TimestampType) {
+    match message.timestamp() {
+        Timestamp::CreateTime(t) => (Some(t), TimestampType::CreateTime),
+        Timestamp::LogAppendTime(t) => (Some(t), TimestampType::LogAppendTime),
+        Timestamp::NotAvailable => (None, TimestampType::NoTimestampType),
+    }
+}
+
+fn convert_headers<'a>(
+    env: &TaskEnv,
+    topic: &str,
+    raw: impl Iterator<Item = (&'a str, Option<&'a [u8]>)>,
+) -> Result<Headers, Failure> {
+    let mut headers = Headers::new();
+    for (key, value) in raw {
+        let converted = env
+            .converters
+            .header
+            .to_connect_header(topic, key, value)
+            .map_err(|e| (format!("Header '{key}' conversion failed"), e))?;
+        headers.add(key.to_string(), converted.schema, converted.value);
+    }
+    Ok(headers)
+}
+
+fn transformed(
+    env: &TaskEnv,
+    record: ConnectRecord,
+    into: &mut Vec<ConnectRecord>,
+) -> Result<(), Failure> {
+    if let Some(record) = env
+        .transforms
+        .apply(record)
+        .map_err(|e| ("Transformation failed".to_string(), e))?
+    {
+        into.push(record);
+    }
+    Ok(())
+}
+
+/// Converts a batch straight from the consumed messages with synchronous converters: one
+/// copy of each key and value, no future per record.
+fn convert_borrowed(
+    env: &TaskEnv,
+    messages: &[BorrowedMessage<'_>],
+) -> Result<Vec<ConnectRecord>, Failure> {
+    let (Some(key_converter), Some(value_converter)) =
+        (env.converters.key.as_sync(), env.converters.value.as_sync())
+    else {
+        return Err((
+            "Converters".to_string(),
+            ConnectError::connect("asynchronous converter on the synchronous path"),
+        ));
+    };
+    let mut records = Vec::with_capacity(messages.len());
+    for message in messages {
+        let topic = message.topic();
+        let headers = match message.headers() {
+            Some(raw) => convert_headers(env, topic, raw.iter().map(|h| (h.key, h.value)))?,
+            None => Headers::new(),
+        };
+        let key = key_converter
+            .deserialize(message.key())
+            .map_err(|e| ("Key conversion failed".to_string(), e))?;
+        let value = value_converter
+            .deserialize(message.payload())
+            .map_err(|e| ("Value conversion failed".to_string(), e))?;
+        let (timestamp, timestamp_type) = timestamp_of(message);
+        let meta = Consumed {
+            topic,
+            partition: message.partition(),
+            offset: message.offset(),
+            timestamp,
+            timestamp_type,
+        };
+        transformed(env, sink_record(meta, headers, key, value), &mut records)?;
+    }
+    Ok(records)
+}
+
+/// Converts owned copies of consumed records with converters that may do I/O.
 async fn convert(env: &TaskEnv, batch: Vec<RawRecord>) -> Result<Vec<ConnectRecord>, Failure> {
     let converters = &env.converters;
     let mut records = Vec::with_capacity(batch.len());
     for raw in batch {
-        let mut headers = Headers::new();
-        for (key, value) in &raw.headers {
-            let converted = converters
-                .header
-                .to_connect_header(&raw.topic, key, value.as_deref())
-                .map_err(|e| (format!("Header '{key}' conversion failed"), e))?;
-            headers.add(key.clone(), converted.schema, converted.value);
-        }
+        let headers = convert_headers(
+            env,
+            &raw.topic,
+            raw.headers.iter().map(|(k, v)| (k.as_str(), v.as_deref())),
+        )?;
         let key = converters
             .key
             .to_connect_data(&raw.topic, &headers, raw.key.as_deref())
@@ -567,29 +715,14 @@ async fn convert(env: &TaskEnv, batch: Vec<RawRecord>) -> Result<Vec<ConnectReco
             .to_connect_data(&raw.topic, &headers, raw.value.as_deref())
             .await
             .map_err(|e| ("Value conversion failed".to_string(), e))?;
-        let record = ConnectRecord {
-            topic: raw.topic.clone(),
-            kafka_partition: Some(raw.partition),
-            key_schema: key.schema,
-            key: key.value,
-            value_schema: value.schema,
-            value: value.value,
+        let meta = Consumed {
+            topic: &raw.topic,
+            partition: raw.partition,
+            offset: raw.offset,
             timestamp: raw.timestamp,
-            headers,
-            origin: RecordOrigin::Sink {
-                kafka_offset: raw.offset,
-                timestamp_type: raw.timestamp_type,
-                original_topic: raw.topic,
-                original_partition: raw.partition,
-            },
+            timestamp_type: raw.timestamp_type,
         };
-        if let Some(record) = env
-            .transforms
-            .apply(record)
-            .map_err(|e| ("Transformation failed".to_string(), e))?
-        {
-            records.push(record);
-        }
+        transformed(env, sink_record(meta, headers, key, value), &mut records)?;
     }
     Ok(records)
 }

@@ -1,25 +1,28 @@
 //! Runs one source task: poll -> transforms -> converters -> producer, with offsets
 //! committed only for records Kafka has acknowledged.
 //!
-//! Each record is remembered, per source partition and in submission order, until Kafka
-//! acknowledges it. At every flush (`offset.flush.interval.ms`, and on stop) the offset of
-//! the last record of each partition's acknowledged prefix is written to the offset store,
-//! so a restart never skips a record that did not make it into Kafka. Back-pressure: when
-//! too many records are in flight, or librdkafka's queue is full, the task is not polled
-//! until acknowledgements catch up.
+//! Every record handed to the producer gets a sequence number and waits in order in the
+//! [`OffsetTracker`]. Kafka's acknowledgements arrive through the producer's delivery
+//! callback (one channel message per record, no future per record); as the oldest records
+//! are acknowledged, the latest offset of each source partition among them becomes
+//! committable, and at every flush (`offset.flush.interval.ms`, and on stop) those offsets
+//! are written to the offset store. So a restart never skips a record that did not make it
+//! into Kafka, and memory holds only records still in flight. Back-pressure: when too many
+//! records are in flight, or librdkafka's queue is full, the task is not polled until
+//! acknowledgements catch up.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
 use connect_core::connector::{RecordMetadata, SourceTask, SourceTaskContext};
-use connect_core::record::{OffsetMap, RecordOrigin};
-use connect_core::{ConnectError, ConnectRecord};
-use futures::FutureExt;
-use futures::stream::{FuturesUnordered, StreamExt};
+use connect_core::record::{OffsetMap, RecordOrigin, SourcePartition};
+use connect_core::{ConnectError, ConnectRecord, Converter, Headers, Schema, Value};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
+use rdkafka::message::{DeliveryResult, Header, Message, OwnedHeaders};
+use rdkafka::producer::{BaseRecord, ProducerContext, ThreadedProducer};
+use rdkafka::{ClientConfig, ClientContext};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
@@ -31,97 +34,164 @@ use crate::topics::TopicCreator;
 /// Most records waiting for acknowledgement before the task stops being polled.
 const MAX_IN_FLIGHT: usize = 100_000;
 
-/// A record handed to the producer, remembered until Kafka acknowledges it.
-struct Pending {
+/// What the delivery callback reports for one record: its sequence number, and where Kafka
+/// stored it or why it did not.
+struct Delivered {
     seq: u64,
+    outcome: Result<(i32, i64), String>,
+}
+
+/// The producer's context: forwards every delivery report to the task's channel.
+struct DeliveryReports {
+    sender: mpsc::UnboundedSender<Delivered>,
+}
+
+impl ClientContext for DeliveryReports {}
+
+impl ProducerContext for DeliveryReports {
+    type DeliveryOpaque = usize;
+
+    fn delivery(&self, result: &DeliveryResult<'_>, seq: usize) {
+        let outcome = match result {
+            Ok(message) => Ok((message.partition(), message.offset())),
+            Err((e, message)) => Err(format!("Delivery to topic {} failed: {e}", message.topic())),
+        };
+        // The receiver is gone only when the task has ended; the report no longer matters.
+        let _ = self.sender.send(Delivered {
+            seq: seq as u64,
+            outcome,
+        });
+    }
+}
+
+type Producer = ThreadedProducer<DeliveryReports>;
+
+/// A record handed to the producer, remembered until everything before it is acknowledged.
+struct Pending {
+    /// Index of its source partition in [`OffsetTracker::partitions`].
+    partition: Option<usize>,
     offset: Option<OffsetMap>,
     acked: bool,
+    /// The record as polled and its destination topic, for `commit_record`.
+    original: Option<(Box<ConnectRecord>, String)>,
 }
 
-/// Where a submitted record sits in the tracker.
-#[derive(Clone, Debug)]
-struct Ticket {
-    partition: Option<String>,
-    seq: u64,
-}
-
-/// Submitted records per source partition, in order, to find what may be committed.
+/// Records in submission order, and the offsets that their acknowledgement made committable.
 #[derive(Default)]
 struct OffsetTracker {
-    partitions: HashMap<String, (OffsetMap, VecDeque<Pending>)>,
-    next_seq: u64,
-    in_flight: usize,
+    /// Sequence number of the first entry of `pending`.
+    first_seq: u64,
+    pending: VecDeque<Pending>,
+    /// Source partitions seen, found again by identity (tasks share one `Arc` per partition).
+    partitions: Vec<SourcePartition>,
+    last_partition: Option<usize>,
+    /// Per partition, the latest offset of an acknowledged prefix not yet written.
+    committable: Vec<Option<OffsetMap>>,
 }
 
 impl OffsetTracker {
-    fn submit(&mut self, partition: Option<&OffsetMap>, offset: Option<OffsetMap>) -> Ticket {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.in_flight += 1;
-        let key = partition.map(|p| {
-            let key = serde_json::to_string(p).unwrap_or_default();
-            self.partitions
-                .entry(key.clone())
-                .or_insert_with(|| (p.clone(), VecDeque::new()))
-                .1
-                .push_back(Pending {
-                    seq,
-                    offset,
-                    acked: false,
-                });
-            key
-        });
-        Ticket {
-            partition: key,
-            seq,
-        }
-    }
-
-    fn ack(&mut self, ticket: &Ticket) {
-        self.in_flight = self.in_flight.saturating_sub(1);
-        let Some(key) = &ticket.partition else {
-            return;
-        };
-        if let Some((_, queue)) = self.partitions.get_mut(key)
-            && let Ok(index) = queue.binary_search_by_key(&ticket.seq, |p| p.seq)
+    fn partition_index(&mut self, partition: &SourcePartition) -> usize {
+        if let Some(i) = self.last_partition
+            && Arc::ptr_eq(&self.partitions[i], partition)
         {
-            queue[index].acked = true;
+            return i;
         }
+        let index = match self
+            .partitions
+            .iter()
+            .position(|p| Arc::ptr_eq(p, partition) || **p == **partition)
+        {
+            Some(i) => i,
+            None => {
+                self.partitions.push(partition.clone());
+                self.committable.push(None);
+                self.partitions.len() - 1
+            }
+        };
+        self.last_partition = Some(index);
+        index
     }
 
-    /// Pops every partition's acknowledged prefix and returns the last offset of each.
-    fn committable(&mut self) -> Vec<(OffsetMap, Option<OffsetMap>)> {
-        let mut updates = Vec::new();
-        for (partition, queue) in self.partitions.values_mut() {
-            let mut last = None;
-            while queue.front().is_some_and(|p| p.acked) {
-                if let Some(done) = queue.pop_front() {
-                    last = Some(done.offset);
+    /// Remembers a record; returns its sequence number.
+    fn submit(
+        &mut self,
+        partition: Option<&SourcePartition>,
+        offset: Option<OffsetMap>,
+        original: Option<(Box<ConnectRecord>, String)>,
+    ) -> u64 {
+        let partition = partition.map(|p| self.partition_index(p));
+        self.pending.push_back(Pending {
+            partition,
+            offset,
+            acked: false,
+            original,
+        });
+        self.first_seq + self.pending.len() as u64 - 1
+    }
+
+    /// Marks a record acknowledged and releases the acknowledged prefix; returns the
+    /// record's original if it was kept for `commit_record`.
+    fn ack(&mut self, seq: u64) -> Option<(Box<ConnectRecord>, String)> {
+        let index = seq.checked_sub(self.first_seq)? as usize;
+        let entry = self.pending.get_mut(index)?;
+        entry.acked = true;
+        let original = entry.original.take();
+        while self.pending.front().is_some_and(|p| p.acked) {
+            if let Some(done) = self.pending.pop_front() {
+                self.first_seq += 1;
+                if let (Some(partition), Some(offset)) = (done.partition, done.offset) {
+                    self.committable[partition] = Some(offset);
                 }
             }
-            if let Some(offset) = last {
-                updates.push((partition.clone(), offset));
-            }
         }
-        self.partitions.retain(|_, (_, queue)| !queue.is_empty());
-        updates
+        original
+    }
+
+    /// Records not yet released (in flight, or acknowledged behind one that is not).
+    fn in_flight(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Takes the offsets that became committable since the last call.
+    fn take_committable(&mut self) -> Vec<(OffsetMap, Option<OffsetMap>)> {
+        self.partitions
+            .iter()
+            .zip(self.committable.iter_mut())
+            .filter_map(|(partition, offset)| {
+                offset.take().map(|o| ((**partition).clone(), Some(o)))
+            })
+            .collect()
     }
 }
 
-type Acknowledgement = (
-    Ticket,
-    Option<Box<ConnectRecord>>,
-    Result<RecordMetadata, String>,
-);
+/// Converts with a converter's synchronous form when it has one (no future per record).
+async fn to_bytes(
+    converter: &Arc<dyn Converter>,
+    topic: &str,
+    headers: &mut Headers,
+    schema: Option<&Schema>,
+    value: Value,
+) -> Result<Option<Vec<u8>>, ConnectError> {
+    match converter.as_sync() {
+        Some(sync) => sync.serialize_owned(schema, value),
+        None => {
+            converter
+                .from_connect_data(topic, headers, schema, &value)
+                .await
+        }
+    }
+}
+
+type Failure = (String, ConnectError);
 
 /// Executes one source task until it is stopped or fails.
 pub(crate) struct SourceTaskExecutor {
     env: TaskEnv,
     task: Box<dyn SourceTask>,
-    producer: FutureProducer,
     offsets: Arc<dyn OffsetStore>,
     tracker: OffsetTracker,
-    acks: FuturesUnordered<futures::future::BoxFuture<'static, Acknowledgement>>,
+    reports: mpsc::UnboundedReceiver<Delivered>,
+    report_sender: Option<mpsc::UnboundedSender<Delivered>>,
     last_flush: Instant,
     commits_records: bool,
     topics: TopicCreator,
@@ -131,7 +201,6 @@ impl SourceTaskExecutor {
     pub(crate) fn new(
         env: TaskEnv,
         task: Box<dyn SourceTask>,
-        producer: FutureProducer,
         offsets: Arc<dyn OffsetStore>,
     ) -> Self {
         let commits_records = task.commits_records();
@@ -143,17 +212,35 @@ impl SourceTaskExecutor {
             &[],
         );
         let topics = TopicCreator::new(admin_config, &env.connector_config);
+        let (report_sender, reports) = mpsc::unbounded_channel();
         Self {
             env,
             task,
-            producer,
             offsets,
             tracker: OffsetTracker::default(),
-            acks: FuturesUnordered::new(),
+            reports,
+            report_sender: Some(report_sender),
             last_flush: Instant::now(),
             commits_records,
             topics,
         }
+    }
+
+    fn create_producer(&mut self, config: &ClientConfig) -> Result<Producer, Failure> {
+        let sender = self.report_sender.take().ok_or_else(|| {
+            (
+                "Creating the Kafka producer failed".to_string(),
+                ConnectError::connect("producer already created"),
+            )
+        })?;
+        config
+            .create_with_context(DeliveryReports { sender })
+            .map_err(|e| {
+                (
+                    "Creating the Kafka producer failed".to_string(),
+                    ConnectError::connect(e.to_string()),
+                )
+            })
     }
 
     /// Runs the task; returns when it is stopped or has failed (its status says which).
@@ -161,6 +248,14 @@ impl SourceTaskExecutor {
         if !self.env.wait_for_kafka().await {
             return;
         }
+        let client_config = self.env.client_config.clone();
+        let producer = match self.create_producer(&client_config) {
+            Ok(p) => p,
+            Err((context, e)) => {
+                self.env.fail(&context, &e);
+                return;
+            }
+        };
         let context = SourceTaskContext {
             offsets: Arc::new(ConnectorOffsets::new(
                 self.offsets.clone(),
@@ -172,8 +267,8 @@ impl SourceTaskExecutor {
             return;
         }
         info!(connector = %self.env.connector, task = self.env.task_id, "Source task started.");
-        let outcome = self.copy_until_stopped().await;
-        let drained = self.drain_acks(self.env.flush_timeout).await;
+        let outcome = self.copy_until_stopped(&producer).await;
+        let drained = self.drain(self.env.flush_timeout).await;
         if let Err(e) = self.flush_offsets().await {
             warn!(connector = %self.env.connector, task = self.env.task_id, error = %e, "Final offset flush failed.");
         }
@@ -191,7 +286,7 @@ impl SourceTaskExecutor {
         }
     }
 
-    async fn copy_until_stopped(&mut self) -> Result<(), (String, ConnectError)> {
+    async fn copy_until_stopped(&mut self, producer: &Producer) -> Result<(), Failure> {
         let mut paused = false;
         self.env.set_state(State::Running, None);
         loop {
@@ -202,7 +297,7 @@ impl SourceTaskExecutor {
                         paused = true;
                         self.env.set_state(State::Paused, None);
                     }
-                    self.collect_acks(Duration::from_millis(200)).await?;
+                    self.wait_for_reports(Duration::from_millis(200)).await?;
                     self.maybe_flush().await?;
                     continue;
                 }
@@ -212,29 +307,29 @@ impl SourceTaskExecutor {
                 }
                 TaskTarget::Running => {}
             }
-            if self.tracker.in_flight >= MAX_IN_FLIGHT {
-                self.collect_acks(Duration::from_millis(100)).await?;
+            if self.tracker.in_flight() >= MAX_IN_FLIGHT {
+                self.wait_for_reports(Duration::from_millis(100)).await?;
                 continue;
             }
             let records = match self.task.poll().await {
                 Ok(records) => records,
                 Err(e) if e.is_retriable() => {
                     debug!(connector = %self.env.connector, task = self.env.task_id, error = %e, "Retriable poll failure.");
-                    self.collect_acks(Duration::from_millis(100)).await?;
+                    self.wait_for_reports(Duration::from_millis(100)).await?;
                     continue;
                 }
                 Err(e) => return Err(("Source task poll failed".to_string(), e)),
             };
             for record in records {
-                self.send(record).await?;
+                self.send(producer, record).await?;
             }
-            self.collect_ready_acks().await?;
+            self.take_reports().await?;
             self.maybe_flush().await?;
         }
     }
 
     /// Converts and hands one record to the producer.
-    async fn send(&mut self, record: ConnectRecord) -> Result<(), (String, ConnectError)> {
+    async fn send(&mut self, producer: &Producer, record: ConnectRecord) -> Result<(), Failure> {
         let original = self.commits_records.then(|| Box::new(record.clone()));
         let (partition, offset) = match &record.origin {
             RecordOrigin::Source { partition, offset } => (partition.clone(), offset.clone()),
@@ -246,9 +341,9 @@ impl SourceTaskExecutor {
             .apply(record)
             .map_err(|e| ("Transformation failed".to_string(), e))?;
         let Some(mut record) = transformed else {
-            // Dropped by a transform: nothing to wait for, its offset is immediately done.
-            let ticket = self.tracker.submit(partition.as_ref(), offset);
-            self.tracker.ack(&ticket);
+            // Dropped by a transform: nothing to wait for, its offset is done at once.
+            let seq = self.tracker.submit(partition.as_ref(), offset, None);
+            self.tracker.ack(seq);
             if let Some(original) = original {
                 self.task
                     .commit_record(&original, None)
@@ -257,79 +352,83 @@ impl SourceTaskExecutor {
             }
             return Ok(());
         };
-        let converters = &self.env.converters;
-        let key = converters
-            .key
-            .from_connect_data(
-                &record.topic,
-                &mut record.headers,
-                record.key_schema.as_ref(),
-                &record.key,
-            )
-            .await
-            .map_err(|e| ("Key conversion failed".to_string(), e))?;
-        let value = converters
-            .value
-            .from_connect_data(
-                &record.topic,
-                &mut record.headers,
-                record.value_schema.as_ref(),
-                &record.value,
-            )
-            .await
-            .map_err(|e| ("Value conversion failed".to_string(), e))?;
-        let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
-        for header in &record.headers {
-            let bytes = converters
-                .header
-                .from_connect_header(
-                    &record.topic,
-                    &header.key,
-                    header.schema.as_ref(),
-                    &header.value,
-                )
-                .map_err(|e| (format!("Header '{}' conversion failed", header.key), e))?;
-            headers = headers.insert(Header {
-                key: &header.key,
-                value: bytes.as_deref(),
-            });
-        }
-        if let Err(e) = self.topics.ensure(&self.producer, &record.topic).await {
+        let key = to_bytes(
+            &self.env.converters.key,
+            &record.topic,
+            &mut record.headers,
+            record.key_schema.as_ref(),
+            std::mem::take(&mut record.key),
+        )
+        .await
+        .map_err(|e| ("Key conversion failed".to_string(), e))?;
+        let value = to_bytes(
+            &self.env.converters.value,
+            &record.topic,
+            &mut record.headers,
+            record.value_schema.as_ref(),
+            std::mem::take(&mut record.value),
+        )
+        .await
+        .map_err(|e| ("Value conversion failed".to_string(), e))?;
+        let headers = if record.headers.is_empty() {
+            None
+        } else {
+            let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
+            for header in &record.headers {
+                let bytes = self
+                    .env
+                    .converters
+                    .header
+                    .from_connect_header(
+                        &record.topic,
+                        &header.key,
+                        header.schema.as_ref(),
+                        &header.value,
+                    )
+                    .map_err(|e| (format!("Header '{}' conversion failed", header.key), e))?;
+                headers = headers.insert(Header {
+                    key: &header.key,
+                    value: bytes.as_deref(),
+                });
+            }
+            Some(headers)
+        };
+        if let Err(e) = self.topics.ensure(producer, &record.topic).await {
             return Err((format!("Topic {} is not available", record.topic), e));
         }
-        let ticket = self.tracker.submit(partition.as_ref(), offset);
-        let mut future_record: FutureRecord<'_, [u8], [u8]> =
-            FutureRecord::to(&record.topic).headers(headers);
+        let original = original.map(|o| (o, record.topic.clone()));
+        let seq = self.tracker.submit(partition.as_ref(), offset, original);
+        let mut base: BaseRecord<'_, [u8], [u8], usize> =
+            BaseRecord::with_opaque_to(&record.topic, seq as usize);
         if let Some(key) = key.as_deref() {
-            future_record = future_record.key(key);
+            base = base.key(key);
         }
         if let Some(value) = value.as_deref() {
-            future_record = future_record.payload(value);
+            base = base.payload(value);
+        }
+        if let Some(headers) = headers {
+            base = base.headers(headers);
         }
         if let Some(partition) = record.kafka_partition {
-            future_record = future_record.partition(partition);
+            base = base.partition(partition);
         }
         if let Some(timestamp) = record.timestamp {
-            future_record = future_record.timestamp(timestamp);
+            base = base.timestamp(timestamp);
         }
-        let topic = record.topic.clone();
         loop {
-            match self.producer.send_result(future_record) {
-                Ok(delivery) => {
-                    self.acks
-                        .push(acknowledgement(ticket, original, topic, delivery).boxed());
-                    return Ok(());
-                }
+            match producer.send(base) {
+                Ok(()) => return Ok(()),
                 Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), returned)) => {
                     // librdkafka's queue is full: wait for deliveries before retrying.
-                    future_record = returned;
-                    self.collect_acks(Duration::from_millis(50)).await?;
+                    base = returned;
+                    self.wait_for_reports(Duration::from_millis(50)).await?;
                 }
                 Err((e, _)) => {
                     return Err((
                         "Producing the record failed".to_string(),
                         ConnectError::connect(format!(
-                            "Cannot send a record to topic {topic}: {e}"
+                            "Cannot send a record to topic {}: {e}",
+                            record.topic
                         )),
                     ));
                 }
@@ -337,34 +436,35 @@ impl SourceTaskExecutor {
         }
     }
 
-    /// Processes acknowledgements that are already in.
-    async fn collect_ready_acks(&mut self) -> Result<(), (String, ConnectError)> {
-        while let Some(Some(ack)) = self.acks.next().now_or_never() {
-            self.handle_ack(ack).await?;
+    /// Processes the delivery reports that are already in.
+    async fn take_reports(&mut self) -> Result<(), Failure> {
+        while let Ok(report) = self.reports.try_recv() {
+            self.handle_report(report).await?;
         }
         Ok(())
     }
 
-    /// Waits up to `wait` for at least one acknowledgement, then takes all ready ones.
-    async fn collect_acks(&mut self, wait: Duration) -> Result<(), (String, ConnectError)> {
-        if self.acks.is_empty() {
+    /// Waits up to `wait` for at least one delivery report, then takes all ready ones.
+    async fn wait_for_reports(&mut self, wait: Duration) -> Result<(), Failure> {
+        if self.tracker.in_flight() == 0 {
             tokio::time::sleep(wait).await;
             return Ok(());
         }
-        if let Ok(Some(ack)) = tokio::time::timeout(wait, self.acks.next()).await {
-            self.handle_ack(ack).await?;
+        if let Ok(Some(report)) = tokio::time::timeout(wait, self.reports.recv()).await {
+            self.handle_report(report).await?;
         }
-        self.collect_ready_acks().await
+        self.take_reports().await
     }
 
-    async fn handle_ack(
-        &mut self,
-        (ticket, original, result): Acknowledgement,
-    ) -> Result<(), (String, ConnectError)> {
-        match result {
-            Ok(metadata) => {
-                self.tracker.ack(&ticket);
-                if let Some(original) = original {
+    async fn handle_report(&mut self, report: Delivered) -> Result<(), Failure> {
+        match report.outcome {
+            Ok((partition, offset)) => {
+                if let Some((original, topic)) = self.tracker.ack(report.seq) {
+                    let metadata = RecordMetadata {
+                        topic,
+                        partition,
+                        offset,
+                    };
                     self.task
                         .commit_record(&original, Some(&metadata))
                         .await
@@ -380,26 +480,26 @@ impl SourceTaskExecutor {
     }
 
     /// Waits for every outstanding acknowledgement, at most `timeout`; true if all came.
-    async fn drain_acks(&mut self, timeout: Duration) -> bool {
+    async fn drain(&mut self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
-        while !self.acks.is_empty() {
+        while self.tracker.in_flight() > 0 {
             let now = Instant::now();
             if now >= deadline {
                 return false;
             }
-            match tokio::time::timeout(deadline - now, self.acks.next()).await {
-                Ok(Some(ack)) => {
-                    if let Err((context, e)) = self.handle_ack(ack).await {
+            match tokio::time::timeout(deadline - now, self.reports.recv()).await {
+                Ok(Some(report)) => {
+                    if let Err((context, e)) = self.handle_report(report).await {
                         warn!(connector = %self.env.connector, task = self.env.task_id, error = %describe(&context, &e), "Record failed while stopping.");
                     }
                 }
                 Ok(None) | Err(_) => break,
             }
         }
-        self.acks.is_empty()
+        self.tracker.in_flight() == 0
     }
 
-    async fn maybe_flush(&mut self) -> Result<(), (String, ConnectError)> {
+    async fn maybe_flush(&mut self) -> Result<(), Failure> {
         if self.last_flush.elapsed() < self.env.flush_interval {
             return Ok(());
         }
@@ -413,7 +513,7 @@ impl SourceTaskExecutor {
 
     async fn flush_offsets(&mut self) -> Result<(), crate::error::RuntimeError> {
         self.last_flush = Instant::now();
-        let updates = self.tracker.committable();
+        let updates = self.tracker.take_committable();
         if updates.is_empty() {
             return Ok(());
         }
@@ -427,26 +527,6 @@ impl SourceTaskExecutor {
     }
 }
 
-async fn acknowledgement(
-    ticket: Ticket,
-    original: Option<Box<ConnectRecord>>,
-    topic: String,
-    delivery: DeliveryFuture,
-) -> Acknowledgement {
-    let result = match delivery.await {
-        Ok(Ok(delivery)) => Ok(RecordMetadata {
-            topic,
-            partition: delivery.partition,
-            offset: delivery.offset,
-        }),
-        Ok(Err((e, _))) => Err(format!("Delivery to topic {topic} failed: {e}")),
-        Err(_) => Err(format!(
-            "Delivery to topic {topic} was cancelled: the producer closed"
-        )),
-    };
-    (ticket, original, result)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,36 +537,58 @@ mod tests {
     }
 
     #[test]
-    fn only_the_acknowledged_prefix_of_each_partition_is_committable() {
+    fn only_acknowledged_prefixes_become_committable() {
         let mut tracker = OffsetTracker::default();
-        let a = map(json!({"file": "a"}));
-        let b = map(json!({"file": "b"}));
-        let a1 = tracker.submit(Some(&a), Some(map(json!({"pos": 1}))));
-        let a2 = tracker.submit(Some(&a), Some(map(json!({"pos": 2}))));
-        let b1 = tracker.submit(Some(&b), Some(map(json!({"pos": 10}))));
-        let a3 = tracker.submit(Some(&a), Some(map(json!({"pos": 3}))));
-        tracker.ack(&a2);
-        tracker.ack(&b1);
-        tracker.ack(&a3);
-        // a1 is not acknowledged: nothing of `a` may be committed yet.
-        let updates = tracker.committable();
-        assert_eq!(updates, vec![(b.clone(), Some(map(json!({"pos": 10}))))]);
-        tracker.ack(&a1);
+        let a = SourcePartition::new(map(json!({"file": "a"})));
+        let b = SourcePartition::new(map(json!({"file": "b"})));
+        let a1 = tracker.submit(Some(&a), Some(map(json!({"pos": 1}))), None);
+        let a2 = tracker.submit(Some(&a), Some(map(json!({"pos": 2}))), None);
+        let b1 = tracker.submit(Some(&b), Some(map(json!({"pos": 10}))), None);
+        let a3 = tracker.submit(Some(&a), None, None);
+        tracker.ack(a2);
+        tracker.ack(b1);
+        tracker.ack(a3);
+        // a1 is not acknowledged: nothing after it may be committed yet.
+        assert!(tracker.take_committable().is_empty());
+        assert_eq!(tracker.in_flight(), 4);
+        tracker.ack(a1);
+        let mut committable = tracker.take_committable();
+        committable.sort_by_key(|(p, _)| serde_json::to_string(p).unwrap_or_default());
+        // a3 carries no offset: a's latest is a2's.
         assert_eq!(
-            tracker.committable(),
-            vec![(a.clone(), Some(map(json!({"pos": 3}))))]
+            committable,
+            vec![
+                (map(json!({"file": "a"})), Some(map(json!({"pos": 2})))),
+                (map(json!({"file": "b"})), Some(map(json!({"pos": 10}))))
+            ]
         );
-        assert!(tracker.committable().is_empty());
-        assert_eq!(tracker.in_flight, 0);
+        assert!(tracker.take_committable().is_empty());
+        assert_eq!(tracker.in_flight(), 0);
+    }
+
+    #[test]
+    fn partitions_are_recognised_by_identity_or_content() {
+        let mut tracker = OffsetTracker::default();
+        let shared = SourcePartition::new(map(json!({"task": 0})));
+        let equal_copy = SourcePartition::new(map(json!({"task": 0})));
+        let s1 = tracker.submit(Some(&shared), Some(map(json!({"seq": 1}))), None);
+        let s2 = tracker.submit(Some(&equal_copy), Some(map(json!({"seq": 2}))), None);
+        tracker.ack(s1);
+        tracker.ack(s2);
+        assert_eq!(tracker.partitions.len(), 1);
+        assert_eq!(
+            tracker.take_committable(),
+            vec![(map(json!({"task": 0})), Some(map(json!({"seq": 2}))))]
+        );
     }
 
     #[test]
     fn records_without_partition_only_count_in_flight() {
         let mut tracker = OffsetTracker::default();
-        let t = tracker.submit(None, None);
-        assert_eq!(tracker.in_flight, 1);
-        tracker.ack(&t);
-        assert_eq!(tracker.in_flight, 0);
-        assert!(tracker.committable().is_empty());
+        let s = tracker.submit(None, None, None);
+        assert_eq!(tracker.in_flight(), 1);
+        tracker.ack(s);
+        assert_eq!(tracker.in_flight(), 0);
+        assert!(tracker.take_committable().is_empty());
     }
 }

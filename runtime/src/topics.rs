@@ -15,7 +15,7 @@ use connect_core::config::{Properties, originals_with_prefix};
 use rdkafka::ClientConfig;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
-use rdkafka::producer::{FutureProducer, Producer};
+use rdkafka::producer::{Producer, ProducerContext};
 use rdkafka::types::RDKafkaErrorCode;
 use tracing::info;
 
@@ -54,11 +54,15 @@ impl TopicCreator {
     }
 
     /// Ensures `topic` exists, creating it if the cluster does not know it.
-    pub(crate) async fn ensure(
+    pub(crate) async fn ensure<C, P>(
         &mut self,
-        producer: &FutureProducer,
+        producer: &P,
         topic: &str,
-    ) -> Result<(), ConnectError> {
+    ) -> Result<(), ConnectError>
+    where
+        C: ProducerContext + 'static,
+        P: Producer<C> + Clone + Send + 'static,
+    {
         if self.known.contains(topic) {
             return Ok(());
         }
@@ -120,7 +124,11 @@ impl TopicCreator {
 }
 
 /// Whether the cluster knows `topic` (with at least one partition).
-async fn exists(producer: &FutureProducer, topic: &str) -> Result<bool, ConnectError> {
+async fn exists<C, P>(producer: &P, topic: &str) -> Result<bool, ConnectError>
+where
+    C: ProducerContext + 'static,
+    P: Producer<C> + Clone + Send + 'static,
+{
     let producer = producer.clone();
     let name = topic.to_string();
     tokio::task::spawn_blocking(move || {

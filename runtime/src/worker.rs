@@ -17,7 +17,6 @@ use connect_core::connector::{
 };
 use connect_core::plugin::{Plugin, PluginFactory, PluginRegistry};
 use futures::FutureExt;
-use rdkafka::producer::FutureProducer;
 use tokio::sync::{Mutex, mpsc, watch};
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
@@ -341,16 +340,7 @@ impl Worker {
         };
         let run = match plugin.factory {
             PluginFactory::Source { task, .. } => {
-                let producer: FutureProducer = match client.create() {
-                    Ok(p) => p,
-                    Err(e) => {
-                        return fail(
-                            "Creating the Kafka producer failed",
-                            &ConnectError::connect(e.to_string()),
-                        );
-                    }
-                };
-                SourceTaskExecutor::new(env, task(), producer, self.offsets.clone())
+                SourceTaskExecutor::new(env, task(), self.offsets.clone())
                     .run()
                     .boxed()
             }

@@ -24,7 +24,7 @@ use connect_core::config::{ConfigDef, ConfigKey, ConfigType, ConfigValue, Import
 use connect_core::connector::{
     Connector, ConnectorContext, SourceConnector, SourceTask, SourceTaskContext,
 };
-use connect_core::record::{ConnectRecord, OffsetMap, RecordOrigin};
+use connect_core::record::{ConnectRecord, OffsetMap, RecordOrigin, SourcePartition};
 use connect_core::{ConnectError, Headers, Properties, Result};
 use tokio::time::Instant;
 
@@ -239,7 +239,7 @@ impl std::fmt::Debug for DatagenTask {
 struct TaskState {
     topic: String,
     generator: Generator,
-    partition: OffsetMap,
+    partition: SourcePartition,
     /// The next sequence number to produce.
     next: i64,
     /// One past the last sequence number of the task's range.
@@ -317,7 +317,7 @@ impl SourceTask for DatagenTask {
         self.state = Some(TaskState {
             topic: text(TOPIC_CONFIG),
             generator,
-            partition,
+            partition: SourcePartition::new(partition),
             next,
             end,
             batch_size,
@@ -348,8 +348,11 @@ impl SourceTask for DatagenTask {
             None => wanted,
             Some(pacer) => pacer.acquire(wanted, deadline).await,
         };
-        let records = (state.next..state.next + n as i64)
-            .map(|seq| state.record(seq))
+        let last = state.next + n as i64 - 1;
+        // Only the batch's last record carries an offset: the runtime commits the latest
+        // offset of the acknowledged prefix, so the others need none (and cost nothing).
+        let records = (state.next..=last)
+            .map(|seq| state.record(seq, seq == last))
             .collect();
         state.next += n as i64;
         Ok(records)
@@ -362,10 +365,13 @@ impl SourceTask for DatagenTask {
 }
 
 impl TaskState {
-    fn record(&self, seq: i64) -> ConnectRecord {
+    fn record(&self, seq: i64, with_offset: bool) -> ConnectRecord {
         let generated = self.generator.generate(seq);
-        let mut offset = OffsetMap::new();
-        offset.insert(SEQ_FIELD.to_string(), (seq + 1).into());
+        let offset = with_offset.then(|| {
+            let mut offset = OffsetMap::new();
+            offset.insert(SEQ_FIELD.to_string(), (seq + 1).into());
+            offset
+        });
         ConnectRecord {
             topic: self.topic.clone(),
             kafka_partition: None,
@@ -377,7 +383,7 @@ impl TaskState {
             headers: Headers::new(),
             origin: RecordOrigin::Source {
                 partition: Some(self.partition.clone()),
-                offset: Some(offset),
+                offset,
             },
         }
     }
@@ -476,7 +482,7 @@ mod tests {
             RecordOrigin::Source {
                 partition: Some(p),
                 offset: Some(o),
-            } => json!([p, o]),
+            } => json!([p.as_ref(), o]),
             _ => panic!("no partition and offset"),
         }
     }
@@ -497,7 +503,12 @@ mod tests {
             first.value.to_java_string(),
             "Struct{task=2,seq=6,ts=Mon Jan 01 00:00:00 UTC 2024}"
         );
-        assert_eq!(offset_of(first), json!([{"task": 2}, {"seq": 7}]));
+        // Every record names its partition; only the batch's last carries the offset.
+        let RecordOrigin::Source { partition, offset } = &first.origin else {
+            panic!("not a source record")
+        };
+        assert_eq!(json!(partition.as_deref()), json!({"task": 2}));
+        assert_eq!(offset, &None);
         assert_eq!(offset_of(&records[2]), json!([{"task": 2}, {"seq": 9}]));
     }
 
@@ -515,7 +526,8 @@ mod tests {
             let mut first = task(&config, MemoryOffsets::default()).await;
             let all = drain(&mut first).await;
             assert_eq!(all.len(), 20);
-            let resume_at = all[9].clone();
+            // Batches of 7: records 6, 13 and 19 end a batch and carry offsets.
+            let resume_at = all[13].clone();
             let RecordOrigin::Source {
                 partition: Some(partition),
                 offset: Some(offset),
@@ -523,10 +535,10 @@ mod tests {
             else {
                 panic!()
             };
-            let offsets = MemoryOffsets::with(json!(partition), json!(offset));
+            let offsets = MemoryOffsets::with(json!(partition.as_ref()), json!(offset));
             let mut second = task(&config, offsets).await;
             let rest = drain(&mut second).await;
-            assert_eq!(rest, all[10..].to_vec(), "schema {schema}");
+            assert_eq!(rest, all[14..].to_vec(), "schema {schema}");
         }
     }
 

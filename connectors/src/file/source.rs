@@ -29,7 +29,7 @@ use connect_core::config::{ConfigDef, ConfigKey, ConfigType, ConfigValue, Import
 use connect_core::connector::{
     Connector, ConnectorContext, OffsetReader, SourceConnector, SourceTask, SourceTaskContext,
 };
-use connect_core::record::{ConnectRecord, OffsetMap, RecordOrigin};
+use connect_core::record::{ConnectRecord, OffsetMap, RecordOrigin, SourcePartition};
 use connect_core::{ConnectError, Properties, Result, Schema, SchemaType, Value};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::time::Instant;
@@ -240,7 +240,8 @@ enum Input {
 struct FileInput {
     /// The path exactly as configured: it is also the source partition.
     filename: String,
-    partition: OffsetMap,
+    /// `{"filename": ...}`, shared by every record of the file.
+    partition: SourcePartition,
     offsets: Arc<dyn OffsetReader>,
     file: Option<tokio::fs::File>,
     /// Where to reopen after a read error or a rotation, instead of the committed offset
@@ -277,7 +278,7 @@ impl SourceTask for FileStreamSourceTask {
                 partition.insert(FILENAME_FIELD.to_string(), filename.into());
                 Input::File(FileInput {
                     filename: filename.to_string(),
-                    partition,
+                    partition: SourcePartition::new(partition),
                     offsets: context.offsets,
                     file: None,
                     reopen_at: None,
@@ -395,7 +396,7 @@ impl SourceState {
     fn record(
         &self,
         line: String,
-        partition: Option<OffsetMap>,
+        partition: Option<SourcePartition>,
         offset: Option<OffsetMap>,
     ) -> ConnectRecord {
         let mut record = ConnectRecord::source(
@@ -752,7 +753,7 @@ mod tests {
             panic!("not a source record");
         };
         assert_eq!(
-            serde_json::Value::Object(partition.clone().unwrap()),
+            serde_json::Value::Object(partition.as_deref().cloned().unwrap()),
             json!({ "filename": path_str })
         );
     }
