@@ -17,6 +17,7 @@
 //! [`pipeline`] holds what the `pipeline` binary (runtime vs bare rdkafka throughput,
 //! `connectd` memory and start-up) shares with its tests.
 
+pub mod avro;
 pub mod pipeline;
 
 use std::future::Future;

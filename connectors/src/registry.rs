@@ -12,6 +12,7 @@
 
 use std::sync::Arc;
 
+use connect_converters::avro::AvroConverter;
 use connect_converters::bytes::ByteArrayConverter;
 use connect_converters::json::JsonConverter;
 use connect_converters::simple_header::SimpleHeaderConverter;
@@ -27,13 +28,15 @@ use crate::file::{
 };
 
 const JSON_CONVERTER: &str = "org.apache.kafka.connect.json.JsonConverter";
+const AVRO_CONVERTER: &str = "io.confluent.connect.avro.AvroConverter";
 const BYTE_ARRAY_CONVERTER: &str = "org.apache.kafka.connect.converters.ByteArrayConverter";
 const STRING_CONVERTER: &str = "org.apache.kafka.connect.storage.StringConverter";
 const SIMPLE_HEADER_CONVERTER: &str = "org.apache.kafka.connect.storage.SimpleHeaderConverter";
 
-/// The built-in connectors and converters, under their Kafka Connect class names.
+/// The built-in connectors, converters, transformations and predicates, under their Kafka
+/// Connect class names.
 pub fn registry() -> PluginRegistry {
-    PluginRegistry::new(vec![
+    let mut plugins = vec![
         Plugin {
             class_name: FileStreamSourceConnector::CLASS_NAME,
             version: VERSION,
@@ -81,6 +84,15 @@ pub fn registry() -> PluginRegistry {
             config_def: JsonConverter::config_def,
             factory: PluginFactory::Converter(|props, kind| {
                 Ok(Arc::new(JsonConverter::new(props, kind)?))
+            }),
+        },
+        Plugin {
+            class_name: AVRO_CONVERTER,
+            version: VERSION,
+            summary: "Converts Connect data to and from Avro with a Confluent Schema Registry, byte-compatible with Confluent's AvroConverter.",
+            config_def: AvroConverter::config_def,
+            factory: PluginFactory::Converter(|props, kind| {
+                Ok(Arc::new(AvroConverter::new(props, kind)?))
             }),
         },
         Plugin {
@@ -137,7 +149,9 @@ pub fn registry() -> PluginRegistry {
                 Ok(Arc::new(StringConverter::new(props)?))
             }),
         },
-    ])
+    ];
+    plugins.extend(connect_transforms::plugins());
+    PluginRegistry::new(plugins)
 }
 
 #[cfg(test)]
@@ -175,6 +189,11 @@ mod tests {
                 PluginKind::Converter,
                 JSON_CONVERTER,
                 &["JsonConverter", "Json"],
+            ),
+            (
+                PluginKind::Converter,
+                AVRO_CONVERTER,
+                &["AvroConverter", "Avro"],
             ),
             (
                 PluginKind::Converter,
@@ -252,7 +271,16 @@ mod tests {
                     drop((connector(), task()));
                 }
                 PluginFactory::Converter(create) => {
-                    let converter = create(&empty, ConverterType::Value)
+                    // The Avro converter cannot start without a registry URL.
+                    let props = if plugin.class_name == AVRO_CONVERTER {
+                        connect_core::config::properties(&[(
+                            "schema.registry.url",
+                            "mock://every-plugin",
+                        )])
+                    } else {
+                        empty.clone()
+                    };
+                    let converter = create(&props, ConverterType::Value)
                         .unwrap_or_else(|e| panic!("{}: {e}", plugin.class_name));
                     let mut headers = connect_core::Headers::new();
                     converter
@@ -267,6 +295,8 @@ mod tests {
                         .to_connect_header("t", "h", None)
                         .unwrap_or_else(|e| panic!("{}: {e}", plugin.class_name));
                 }
+                // Most transforms and predicates need settings; their own tests cover them.
+                PluginFactory::Transformation(_) | PluginFactory::Predicate(_) => {}
             }
             // Every config definition builds and documents its settings.
             for key in (plugin.config_def)().keys() {

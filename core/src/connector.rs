@@ -189,6 +189,19 @@ pub trait SinkTaskContext: Send + Sync {
 
     /// Asks for a flush and offset commit as soon as possible.
     fn request_commit(&self);
+
+    /// Reports one record the task cannot write, instead of failing the whole batch (Kafka's
+    /// `ErrantRecordReporter`, KIP-610). Under the connector's `errors.*` settings the
+    /// record is logged and/or written to the dead letter queue with its original bytes,
+    /// and its offset is committed like the others'. Returns an error when the settings do
+    /// not allow skipping it (`errors.tolerance=none`, or neither a dead letter queue nor
+    /// error logging is configured); the task should then fail its `put` with that error.
+    fn report_errant(&self, record: &ConnectRecord, error: ConnectError) -> Result<()> {
+        let _ = record;
+        Err(ConnectError::connect(format!(
+            "No errant record reporter is configured; the record failed with: {error}"
+        )))
+    }
 }
 
 /// Offsets by partition: for a sink, the next offset to consume in each partition.

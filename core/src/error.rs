@@ -82,6 +82,16 @@ pub enum ConnectError {
         /// What went wrong.
         message: String,
     },
+    /// A failure Kafka Connect lets surface as a plain Java runtime exception, such as the
+    /// `IndexOutOfBoundsException` of a RegexRouter replacement naming a missing group. The
+    /// class is kept so dead letter queue headers and status traces name the same exception.
+    #[error("{message}")]
+    Runtime {
+        /// The fully qualified Java class name, e.g. `java.lang.IndexOutOfBoundsException`.
+        class: &'static str,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 impl ConnectError {
@@ -159,6 +169,14 @@ impl ConnectError {
         }
     }
 
+    /// A [`ConnectError::Runtime`] reported as the given Java exception class.
+    pub fn runtime(class: &'static str, message: impl Into<String>) -> Self {
+        Self::Runtime {
+            class,
+            message: message.into(),
+        }
+    }
+
     /// The message without the cause.
     pub fn message(&self) -> &str {
         match self {
@@ -167,7 +185,8 @@ impl ConnectError {
             | Self::Config { message }
             | Self::Connect { message, .. }
             | Self::Retriable { message, .. }
-            | Self::InvalidArgument { message } => message,
+            | Self::InvalidArgument { message }
+            | Self::Runtime { message, .. } => message,
         }
     }
 
@@ -178,7 +197,7 @@ impl ConnectError {
             | Self::SchemaBuilder { cause, .. }
             | Self::Connect { cause, .. }
             | Self::Retriable { cause, .. } => cause.as_deref(),
-            Self::Config { .. } | Self::InvalidArgument { .. } => None,
+            Self::Config { .. } | Self::InvalidArgument { .. } | Self::Runtime { .. } => None,
         }
     }
 
@@ -204,6 +223,7 @@ impl ConnectError {
             Self::Connect { .. } => "org.apache.kafka.connect.errors.ConnectException",
             Self::Retriable { .. } => "org.apache.kafka.connect.errors.RetriableException",
             Self::InvalidArgument { .. } => "java.lang.IllegalArgumentException",
+            Self::Runtime { class, .. } => class,
         }
     }
 

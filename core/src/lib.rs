@@ -2,8 +2,8 @@
 //!
 //! Everything a plugin author needs and nothing more: the typed schema layer (schemas,
 //! values, structs, the Decimal/Date/Time/Timestamp logical types), records and headers,
-//! typed configuration definitions, and the converter traits. No Kafka client and no gRPC
-//! here, so plugins depend on this crate alone.
+//! typed configuration definitions, and the converter, transformation and predicate traits.
+//! No Kafka client and no gRPC here, so plugins depend on this crate alone.
 //!
 //! The model follows Apache Kafka Connect closely (same types, same rules, same error
 //! messages) because compatibility is the point: configs, data and expectations carry over.
@@ -21,6 +21,7 @@ pub mod plugin;
 pub mod record;
 pub mod schema;
 pub mod time;
+pub mod transform;
 pub mod validate;
 pub mod value;
 
@@ -35,5 +36,6 @@ pub use record::{
     ConnectRecord, OffsetMap, RecordOrigin, SchemaAndValue, SourcePartition, TimestampType,
 };
 pub use schema::{Field, Schema, SchemaBuilder, SchemaType};
+pub use transform::{Predicate, Transformation};
 pub use validate::validate_value;
 pub use value::{Struct, Value};

@@ -13,6 +13,7 @@ use crate::config::{ConfigDef, Properties};
 use crate::connector::{ConnectorType, SinkConnector, SinkTask, SourceConnector, SourceTask};
 use crate::converter::{Converter, ConverterType, HeaderConverter};
 use crate::error::Result;
+use crate::transform::{PredicateFactory, TransformationFactory};
 
 /// The kinds of plugin, as listed by `ListPlugins`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -83,6 +84,10 @@ pub enum PluginFactory {
     Converter(ConverterFactory),
     /// A header converter.
     HeaderConverter(HeaderConverterFactory),
+    /// A single message transform.
+    Transformation(TransformationFactory),
+    /// A predicate for conditional transforms.
+    Predicate(PredicateFactory),
 }
 
 /// One installed plugin.
@@ -119,6 +124,8 @@ impl Plugin {
             PluginFactory::Sink { .. } => PluginKind::Sink,
             PluginFactory::Converter(_) => PluginKind::Converter,
             PluginFactory::HeaderConverter(_) => PluginKind::HeaderConverter,
+            PluginFactory::Transformation(_) => PluginKind::Transformation,
+            PluginFactory::Predicate(_) => PluginKind::Predicate,
         }
     }
 
@@ -132,11 +139,13 @@ impl Plugin {
     }
 
     /// The short names the plugin also answers to: the simple class name and, when it ends
-    /// with the kind's suffix, the simple name without it.
+    /// with the kind's suffix, the simple name without it. A nested class keeps its outer
+    /// class in the simple name (`InsertField$Value`), because `Value` alone would be
+    /// ambiguous between every SMT with key and value variants.
     pub fn aliases(&self) -> Vec<String> {
         let simple = self
             .class_name
-            .rsplit(['.', '$'])
+            .rsplit('.')
             .next()
             .unwrap_or(self.class_name);
         let mut aliases = Vec::new();

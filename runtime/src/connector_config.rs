@@ -5,8 +5,6 @@
 //! before storing anything: every problem of the config at once, each attached to the key
 //! it concerns, so users fix a config in one round trip.
 
-use std::collections::BTreeSet;
-
 use connect_core::config::{
     ConfigDef, ConfigKey, ConfigType, ConfigValidation, ConfigValue, Importance, Properties,
     Validator, originals_with_prefix,
@@ -147,6 +145,39 @@ pub fn common_config_def(connector_type: Option<ConnectorType>) -> ConfigDef {
                 .in_group(PREDICATES_GROUP, 0)
                 .with_display_name("Predicates"),
         )
+        .extend(&error_handling_config_def(connector_type));
+    if connector_type == Some(ConnectorType::Sink) {
+        def = def
+            .define(
+                ConfigKey::new(
+                    TOPICS,
+                    ConfigType::List,
+                    Importance::High,
+                    "Topics to consume (comma-separated).",
+                )
+                .with_default(ConfigValue::List(Vec::new()))
+                .in_group(COMMON_GROUP, 4)
+                .with_display_name("Topics"),
+            )
+            .define(
+                ConfigKey::new(
+                    TOPICS_REGEX,
+                    ConfigType::String,
+                    Importance::High,
+                    "Regular expression of the topics to consume.",
+                )
+                .with_default(ConfigValue::String(String::new()))
+                .in_group(COMMON_GROUP, 4)
+                .with_display_name("Topics regex"),
+            );
+    }
+    def
+}
+
+/// The `errors.*` settings (Kafka's error handling); the dead letter queue keys exist only
+/// for sink connectors, as in Kafka Connect.
+pub fn error_handling_config_def(connector_type: Option<ConnectorType>) -> ConfigDef {
+    let def = ConfigDef::new()
         .define(
             ConfigKey::new(
                 "errors.retry.timeout",
@@ -194,47 +225,39 @@ pub fn common_config_def(connector_type: Option<ConnectorType>) -> ConfigDef {
             .with_default(ConfigValue::Boolean(false))
             .in_group(ERROR_GROUP, 5),
         );
-    if connector_type == Some(ConnectorType::Sink) {
-        def = def
-            .define(
-                ConfigKey::new(TOPICS, ConfigType::List, Importance::High, "Topics to consume (comma-separated).")
-                    .with_default(ConfigValue::List(Vec::new()))
-                    .in_group(COMMON_GROUP, 4)
-                    .with_display_name("Topics"),
-            )
-            .define(
-                ConfigKey::new(TOPICS_REGEX, ConfigType::String, Importance::High, "Regular expression of the topics to consume.")
-                    .with_default(ConfigValue::String(String::new()))
-                    .in_group(COMMON_GROUP, 4)
-                    .with_display_name("Topics regex"),
-            )
-            .define(
-                ConfigKey::new(DLQ_TOPIC, ConfigType::String, Importance::Medium, "Topic receiving records that failed, when errors.tolerance=all.")
-                    .with_default(ConfigValue::String(String::new()))
-                    .in_group(ERROR_GROUP, 6),
-            )
-            .define(
-                ConfigKey::new(
-                    "errors.deadletterqueue.topic.replication.factor",
-                    ConfigType::Short,
-                    Importance::Medium,
-                    "Replication factor of the dead letter queue topic when it is created.",
-                )
-                .with_default(ConfigValue::Short(3))
-                .in_group(ERROR_GROUP, 7),
-            )
-            .define(
-                ConfigKey::new(
-                    "errors.deadletterqueue.context.headers.enable",
-                    ConfigType::Boolean,
-                    Importance::Medium,
-                    "Add __connect.errors.* headers describing the failure to dead letter queue records.",
-                )
-                .with_default(ConfigValue::Boolean(false))
-                .in_group(ERROR_GROUP, 8),
-            );
+    if connector_type != Some(ConnectorType::Sink) {
+        return def;
     }
-    def
+    def.define(
+        ConfigKey::new(
+            DLQ_TOPIC,
+            ConfigType::String,
+            Importance::Medium,
+            "Topic receiving records that failed, when errors.tolerance=all.",
+        )
+        .with_default(ConfigValue::String(String::new()))
+        .in_group(ERROR_GROUP, 6),
+    )
+    .define(
+        ConfigKey::new(
+            "errors.deadletterqueue.topic.replication.factor",
+            ConfigType::Short,
+            Importance::Medium,
+            "Replication factor of the dead letter queue topic when it is created.",
+        )
+        .with_default(ConfigValue::Short(3))
+        .in_group(ERROR_GROUP, 7),
+    )
+    .define(
+        ConfigKey::new(
+            "errors.deadletterqueue.context.headers.enable",
+            ConfigType::Boolean,
+            Importance::Medium,
+            "Add __connect.errors.* headers describing the failure to dead letter queue records.",
+        )
+        .with_default(ConfigValue::Boolean(false))
+        .in_group(ERROR_GROUP, 8),
+    )
 }
 
 /// The result of validating one key.
@@ -372,39 +395,10 @@ pub fn validate_connector_config(
         }
     }
 
-    let aliases = props
-        .get(TRANSFORMS)
-        .map(|t| {
-            t.split(',')
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    let mut seen = BTreeSet::new();
-    for alias in aliases {
-        if !seen.insert(alias.clone()) {
-            report.error(TRANSFORMS, format!("Duplicate alias provided: {alias}"));
-            continue;
-        }
-        let type_key = format!("transforms.{alias}.type");
-        match props.get(&type_key).filter(|t| !t.trim().is_empty()) {
-            None => report.error(
-                &type_key,
-                format!(
-                    "Missing required configuration \"{type_key}\" which has no default value."
-                ),
-            ),
-            Some(class) => {
-                if registry
-                    .find(class, &[PluginKind::Transformation])
-                    .is_none()
-                {
-                    report.error(&type_key, class_not_found(class));
-                }
-            }
-        }
+    // The chain's own checks: aliases, classes, predicates and every plugin's settings,
+    // reported under their full keys (`transforms.<alias>.<setting>`).
+    for (key, message) in connect_transforms::chain::validate(props, registry) {
+        report.error(&key, message);
     }
 
     if connector_type == Some(ConnectorType::Sink) {

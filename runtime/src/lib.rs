@@ -6,23 +6,26 @@
 //! - Source tasks ([`source_task`]) and sink tasks ([`sink_task`]) move the data, with
 //!   offsets committed only after delivery.
 //! - [`status::StatusHub`] holds live statuses and streams their changes to watchers.
+//! - [`errors`] applies the `errors.*` settings: retries, tolerance, log and dead letter queue.
 //! - [`offsets`] and [`config_store`] keep state across restarts.
 
 mod atomic_file;
 pub mod config_store;
 pub mod connector_config;
 pub mod error;
+pub mod errors;
 pub mod herder;
 pub mod kafka;
 pub mod offsets;
 pub mod plugins;
+mod sink_convert;
 mod sink_offsets;
 pub mod sink_task;
 pub mod source_task;
 pub mod status;
 pub mod task_common;
 mod topics;
-pub mod transform_chain;
+mod transform_step;
 pub mod worker;
 pub mod worker_config;
 

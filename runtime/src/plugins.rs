@@ -27,6 +27,20 @@ pub struct ConnectorConverters {
     pub value: Arc<dyn Converter>,
     /// For header values.
     pub header: Arc<dyn HeaderConverter>,
+    /// The class names of the key, value and header converters, for error reports
+    /// (`__connect.errors.class.name`).
+    pub class_names: ConverterClassNames,
+}
+
+/// Which converter classes a connector uses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConverterClassNames {
+    /// The key converter's class.
+    pub key: String,
+    /// The value converter's class.
+    pub value: String,
+    /// The header converter's class.
+    pub header: String,
 }
 
 impl std::fmt::Debug for ConnectorConverters {
@@ -69,6 +83,7 @@ pub fn build_converters(
     connector: &Properties,
 ) -> Result<ConnectorConverters, ConnectError> {
     let mut converters = Vec::with_capacity(2);
+    let mut class_names = ConverterClassNames::default();
     for (key, kind) in [
         (KEY_CONVERTER, ConverterType::Key),
         (VALUE_CONVERTER, ConverterType::Value),
@@ -81,6 +96,10 @@ pub fn build_converters(
             return Err(not_found(key, &class));
         };
         converters.push(create(&settings, kind)?);
+        match kind {
+            ConverterType::Key => class_names.key = plugin.class_name.to_string(),
+            _ => class_names.value = plugin.class_name.to_string(),
+        }
     }
     let (class, settings) = choose(
         HEADER_CONVERTER,
@@ -95,11 +114,17 @@ pub fn build_converters(
         return Err(not_found(HEADER_CONVERTER, &class));
     };
     let header = create(&settings)?;
+    class_names.header = plugin.class_name.to_string();
     let value = converters
         .pop()
         .ok_or_else(|| ConnectError::connect("value converter missing"))?;
     let key = converters
         .pop()
         .ok_or_else(|| ConnectError::connect("key converter missing"))?;
-    Ok(ConnectorConverters { key, value, header })
+    Ok(ConnectorConverters {
+        key,
+        value,
+        header,
+        class_names,
+    })
 }

@@ -7,28 +7,35 @@
 //! every assigned partition, keeps the consumer alive, and retries the same batch with
 //! exponential backoff; any other failure fails the task with its cause in the status.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use connect_core::config::originals_with_prefix;
 use connect_core::connector::{PartitionOffsets, SinkTask, SinkTaskContext, TopicPartition};
-use connect_core::record::{RecordOrigin, TimestampType};
-use connect_core::{ConnectError, ConnectRecord, Headers, SchemaAndValue};
+use connect_core::record::RecordOrigin;
+use connect_core::{ConnectError, ConnectRecord};
 use futures::FutureExt;
 use futures::stream::StreamExt;
 use rdkafka::consumer::{
     BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer,
 };
-use rdkafka::message::{BorrowedMessage, Headers as _, Message, Timestamp};
+use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
 use crate::connector_config::{sink_topics, sink_topics_regex};
+use crate::errors::handler_tolerance_exceeded as tolerance_exceeded;
+use crate::errors::{DeadLetterQueue, ErrorHandler, ErrorReport, OriginalRecord, Stage};
+use crate::sink_convert::{
+    Failure, Processed, RecordId, SyncOutcome, original_of, process_borrowed, process_owned,
+};
 use crate::status::State;
-use crate::task_common::{TaskEnv, TaskTarget, describe};
+use crate::task_common::{TaskEnv, TaskTarget, describe, stage_failure};
 
+/// The class Kafka Connect names for failures a sink task reports (`__connect.errors.class.name`).
+const SINK_TASK_CLASS: &str = "org.apache.kafka.connect.sink.SinkTask";
 /// Records handed to `put` at once when nothing says otherwise (Kafka's `max.poll.records`).
 const DEFAULT_MAX_POLL_RECORDS: usize = 500;
 /// Longest wait between retries of a failing `put`.
@@ -46,6 +53,8 @@ struct Shared {
     pause_requests: Vec<TopicPartition>,
     resume_requests: Vec<TopicPartition>,
     commit_requested: bool,
+    /// Records the task reported as errant during the current `put`.
+    errant: Vec<(RecordId, ConnectError)>,
 }
 
 type SharedState = Arc<Mutex<Shared>>;
@@ -116,6 +125,9 @@ impl ConsumerContext for SinkConsumerContext {
 /// The task's view of the runtime (Kafka's `SinkTaskContext`).
 struct RuntimeSinkContext {
     shared: SharedState,
+    /// `Some(tolerate_all)` when the task may report errant records (a dead letter queue
+    /// or error logging is configured), as Kafka offers an `ErrantRecordReporter` only then.
+    errant_reporting: Option<bool>,
 }
 
 impl SinkTaskContext for RuntimeSinkContext {
@@ -142,40 +154,36 @@ impl SinkTaskContext for RuntimeSinkContext {
     fn request_commit(&self) {
         lock(&self.shared).commit_requested = true;
     }
-}
 
-/// A consumed record, owned, before conversion.
-struct RawRecord {
-    topic: String,
-    partition: i32,
-    offset: i64,
-    timestamp: Option<i64>,
-    timestamp_type: TimestampType,
-    key: Option<Vec<u8>>,
-    value: Option<Vec<u8>>,
-    headers: Vec<(String, Option<Vec<u8>>)>,
-}
-
-impl RawRecord {
-    fn from_message(message: &BorrowedMessage<'_>) -> Self {
-        let (timestamp, timestamp_type) = timestamp_of(message);
-        let headers = message
-            .headers()
-            .map(|hs| {
-                hs.iter()
-                    .map(|h| (h.key.to_string(), h.value.map(<[u8]>::to_vec)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Self {
-            topic: message.topic().to_string(),
-            partition: message.partition(),
-            offset: message.offset(),
-            timestamp,
-            timestamp_type,
-            key: message.key().map(<[u8]>::to_vec),
-            value: message.payload().map(<[u8]>::to_vec),
-            headers,
+    fn report_errant(
+        &self,
+        record: &ConnectRecord,
+        error: ConnectError,
+    ) -> connect_core::Result<()> {
+        let Some(tolerate_all) = self.errant_reporting else {
+            return Err(ConnectError::connect(format!(
+                "No errant record reporter: set errors.deadletterqueue.topic.name or errors.log.enable to report records; the record failed with: {error}"
+            )));
+        };
+        let RecordOrigin::Sink {
+            kafka_offset,
+            original_topic,
+            original_partition,
+            ..
+        } = &record.origin
+        else {
+            return Err(ConnectError::connect(
+                "Only consumed records can be reported as errant",
+            ));
+        };
+        let fatal = (!tolerate_all).then(|| tolerance_exceeded(&error));
+        lock(&self.shared).errant.push((
+            (original_topic.clone(), *original_partition, *kafka_offset),
+            error,
+        ));
+        match fatal {
+            Some(fatal) => Err(fatal),
+            None => Ok(()),
         }
     }
 }
@@ -195,9 +203,11 @@ pub(crate) struct SinkTaskExecutor {
     max_batch: usize,
     /// Whether key and value converters are synchronous (the fast path).
     sync_conversion: bool,
+    /// Where failed records go, when configured.
+    dlq: Option<DeadLetterQueue>,
+    /// Whether the task may report errant records (then consumed bytes are kept per batch).
+    errant_reporting: bool,
 }
-
-type Failure = (String, ConnectError);
 
 impl SinkTaskExecutor {
     pub(crate) fn new(env: TaskEnv, task: Box<dyn SinkTask>) -> Self {
@@ -221,6 +231,8 @@ impl SinkTaskExecutor {
             last_commit: Instant::now(),
             max_batch,
             sync_conversion: env_sync,
+            dlq: None,
+            errant_reporting: false,
         }
     }
 
@@ -267,8 +279,32 @@ impl SinkTaskExecutor {
             self.env.fail(&context, &e);
             return;
         }
+        let errors = self.env.errors.config().clone();
+        match DeadLetterQueue::open(
+            &errors,
+            &self.dlq_producer_config(),
+            crate::kafka::client_config(
+                crate::kafka::ClientKind::Admin,
+                &self.env.bootstrap_servers,
+                &self.env.worker_props,
+                &self.env.connector_config,
+                &[],
+            ),
+            &self.env.connector,
+            self.env.task_id,
+        )
+        .await
+        {
+            Ok(dlq) => self.dlq = dlq,
+            Err(e) => {
+                self.env.fail("Creating the dead letter queue failed", &e);
+                return;
+            }
+        }
+        self.errant_reporting = errors.errant_reporting_enabled();
         let task_context = Arc::new(RuntimeSinkContext {
             shared: self.shared.clone(),
+            errant_reporting: self.errant_reporting.then_some(errors.tolerate_all),
         });
         if let Err(e) = self.task.start(&self.env.task_config, task_context).await {
             self.env.fail("Sink task failed to start", &e);
@@ -340,20 +376,38 @@ impl SinkTaskExecutor {
                         }
                     }
                     let positions = next_positions(&messages);
-                    let batch = if self.sync_conversion {
-                        Batch::Ready(convert_borrowed(&self.env, &messages)?)
+                    let outcome = if self.sync_conversion {
+                        process_borrowed(&mut self.env, &messages, self.errant_reporting)?
                     } else {
-                        Batch::Raw(messages.iter().map(RawRecord::from_message).collect())
+                        SyncOutcome::Retry
+                    };
+                    let batch = match outcome {
+                        SyncOutcome::Done(processed) => Batch::Ready(processed),
+                        SyncOutcome::Retry => {
+                            Batch::Raw(messages.iter().map(original_of).collect())
+                        }
                     };
                     (batch, positions)
                 };
-                let records = match batch {
-                    Batch::Ready(records) => records,
-                    Batch::Raw(raw) => convert(&self.env, raw).await?,
+                let processed = match batch {
+                    Batch::Ready(processed) => processed,
+                    Batch::Raw(raw) => {
+                        let control = self.env.control.clone();
+                        let stopping = move || *control.borrow() == TaskTarget::Stopped;
+                        process_owned(&mut self.env, raw, self.errant_reporting, &stopping).await?
+                    }
                 };
-                if !records.is_empty() {
-                    self.put_with_retries(consumer, &mut stream, &records)
+                send_to_dlq(self.dlq.as_ref(), &self.env.errors, &processed.failed).await?;
+                if !processed.records.is_empty() {
+                    let delivered = self
+                        .put_with_retries(consumer, &mut stream, &processed.records)
                         .await?;
+                    if !delivered {
+                        // Stopped while retrying: the batch is not committed and is
+                        // delivered again after a restart.
+                        return Ok(());
+                    }
+                    self.handle_errant(processed.originals).await?;
                 }
                 for (tp, next) in positions {
                     self.current.insert(tp, next);
@@ -386,16 +440,17 @@ impl SinkTaskExecutor {
         consumer: &StreamConsumer<SinkConsumerContext>,
         stream: &mut rdkafka::consumer::MessageStream<'_, SinkConsumerContext>,
         records: &[ConnectRecord],
-    ) -> Result<(), Failure> {
+    ) -> Result<bool, Failure> {
         let mut backoff = Duration::from_millis(100);
         let mut paused_for_retry = false;
         loop {
+            lock(&self.shared).errant.clear();
             match self.task.put(records).await {
                 Ok(()) => break,
                 Err(e) if e.is_retriable() => {
                     if self.env.target() == TaskTarget::Stopped {
                         // Not committed: the batch is delivered again after a restart.
-                        return Ok(());
+                        return Ok(false);
                     }
                     warn!(connector = %self.env.connector, task = self.env.task_id, error = %e, backoff_ms = backoff.as_millis() as u64, "Sink put failed with a retriable error; retrying.");
                     if !paused_for_retry {
@@ -426,7 +481,50 @@ impl SinkTaskExecutor {
         if paused_for_retry && self.env.target() == TaskTarget::Running {
             self.resume_all(consumer);
         }
-        Ok(())
+        Ok(true)
+    }
+
+    /// The dead letter queue producer's settings: the worker's `producer.*` and the
+    /// connector's `producer.override.*`, as for a source task.
+    fn dlq_producer_config(&self) -> rdkafka::ClientConfig {
+        crate::kafka::client_config(
+            crate::kafka::ClientKind::Producer,
+            &self.env.bootstrap_servers,
+            &self.env.worker_props,
+            &self.env.connector_config,
+            crate::kafka::PRODUCER_DEFAULTS,
+        )
+    }
+
+    /// Handles the records the task reported as errant during the last `put`: skipped
+    /// (logged, dead letter queue) when tolerated, otherwise the task fails.
+    async fn handle_errant(
+        &mut self,
+        mut originals: HashMap<RecordId, OriginalRecord>,
+    ) -> Result<(), Failure> {
+        let errant = std::mem::take(&mut lock(&self.shared).errant);
+        let mut failed = Vec::with_capacity(errant.len());
+        for (id, error) in errant {
+            let report = ErrorReport {
+                stage: Stage::TaskPut,
+                class_name: SINK_TASK_CLASS.to_string(),
+                error,
+                original: originals.remove(&id),
+                source_record: None,
+            };
+            let context = format!(
+                "{} ({})",
+                stage_failure(Stage::TaskPut),
+                report.context(true)
+            );
+            failed.push(
+                self.env
+                    .errors
+                    .failed(report)
+                    .map_err(|fatal| (context, fatal))?,
+            );
+        }
+        send_to_dlq(self.dlq.as_ref(), &self.env.errors, &failed).await
     }
 
     fn pause_all(&mut self, consumer: &StreamConsumer<SinkConsumerContext>) {
@@ -555,10 +653,28 @@ impl SinkTaskExecutor {
     }
 }
 
-/// A consumed batch, converted or waiting for asynchronous converters.
+/// Writes skipped records to the dead letter queue, if there is one, and waits for Kafka's
+/// acknowledgements: their offsets are committed only after that.
+async fn send_to_dlq(
+    dlq: Option<&DeadLetterQueue>,
+    errors: &ErrorHandler,
+    failed: &[ErrorReport],
+) -> Result<(), Failure> {
+    let Some(dlq) = dlq else {
+        return Ok(());
+    };
+    for report in failed {
+        dlq.send(report, errors.counters())
+            .await
+            .map_err(|e| ("Writing to the dead letter queue failed".to_string(), e))?;
+    }
+    Ok(())
+}
+
+/// A consumed batch, processed or waiting for asynchronous converters.
 enum Batch {
-    Ready(Vec<ConnectRecord>),
-    Raw(Vec<RawRecord>),
+    Ready(Processed),
+    Raw(Vec<OriginalRecord>),
 }
 
 /// The next offset to consume per partition after a batch (last offset + 1), computed once
@@ -580,149 +696,4 @@ fn next_positions(messages: &[BorrowedMessage<'_>]) -> Vec<(TopicPartition, i64)
         }
     }
     positions
-}
-
-/// What every consumed record becomes once its parts are converted.
-struct Consumed<'a> {
-    topic: &'a str,
-    partition: i32,
-    offset: i64,
-    timestamp: Option<i64>,
-    timestamp_type: TimestampType,
-}
-
-fn sink_record(
-    meta: Consumed<'_>,
-    headers: Headers,
-    key: SchemaAndValue,
-    value: SchemaAndValue,
-) -> ConnectRecord {
-    ConnectRecord {
-        topic: meta.topic.to_string(),
-        kafka_partition: Some(meta.partition),
-        key_schema: key.schema,
-        key: key.value,
-        value_schema: value.schema,
-        value: value.value,
-        timestamp: meta.timestamp,
-        headers,
-        origin: RecordOrigin::Sink {
-            kafka_offset: meta.offset,
-            timestamp_type: meta.timestamp_type,
-            original_topic: meta.topic.to_string(),
-            original_partition: meta.partition,
-        },
-    }
-}
-
-fn timestamp_of(message: &BorrowedMessage<'_>) -> (Option<i64>, TimestampType) {
-    match message.timestamp() {
-        Timestamp::CreateTime(t) => (Some(t), TimestampType::CreateTime),
-        Timestamp::LogAppendTime(t) => (Some(t), TimestampType::LogAppendTime),
-        Timestamp::NotAvailable => (None, TimestampType::NoTimestampType),
-    }
-}
-
-fn convert_headers<'a>(
-    env: &TaskEnv,
-    topic: &str,
-    raw: impl Iterator<Item = (&'a str, Option<&'a [u8]>)>,
-) -> Result<Headers, Failure> {
-    let mut headers = Headers::new();
-    for (key, value) in raw {
-        let converted = env
-            .converters
-            .header
-            .to_connect_header(topic, key, value)
-            .map_err(|e| (format!("Header '{key}' conversion failed"), e))?;
-        headers.add(key.to_string(), converted.schema, converted.value);
-    }
-    Ok(headers)
-}
-
-fn transformed(
-    env: &TaskEnv,
-    record: ConnectRecord,
-    into: &mut Vec<ConnectRecord>,
-) -> Result<(), Failure> {
-    if let Some(record) = env
-        .transforms
-        .apply(record)
-        .map_err(|e| ("Transformation failed".to_string(), e))?
-    {
-        into.push(record);
-    }
-    Ok(())
-}
-
-/// Converts a batch straight from the consumed messages with synchronous converters: one
-/// copy of each key and value, no future per record.
-fn convert_borrowed(
-    env: &TaskEnv,
-    messages: &[BorrowedMessage<'_>],
-) -> Result<Vec<ConnectRecord>, Failure> {
-    let (Some(key_converter), Some(value_converter)) =
-        (env.converters.key.as_sync(), env.converters.value.as_sync())
-    else {
-        return Err((
-            "Converters".to_string(),
-            ConnectError::connect("asynchronous converter on the synchronous path"),
-        ));
-    };
-    let mut records = Vec::with_capacity(messages.len());
-    for message in messages {
-        let topic = message.topic();
-        let headers = match message.headers() {
-            Some(raw) => convert_headers(env, topic, raw.iter().map(|h| (h.key, h.value)))?,
-            None => Headers::new(),
-        };
-        let key = key_converter
-            .deserialize(message.key())
-            .map_err(|e| ("Key conversion failed".to_string(), e))?;
-        let value = value_converter
-            .deserialize(message.payload())
-            .map_err(|e| ("Value conversion failed".to_string(), e))?;
-        let (timestamp, timestamp_type) = timestamp_of(message);
-        let meta = Consumed {
-            topic,
-            partition: message.partition(),
-            offset: message.offset(),
-            timestamp,
-            timestamp_type,
-        };
-        transformed(env, sink_record(meta, headers, key, value), &mut records)?;
-    }
-    Ok(records)
-}
-
-/// Converts owned copies of consumed records with converters that may do I/O.
-async fn convert(env: &TaskEnv, batch: Vec<RawRecord>) -> Result<Vec<ConnectRecord>, Failure> {
-    let converters = &env.converters;
-    let mut records = Vec::with_capacity(batch.len());
-    for raw in batch {
-        let headers = convert_headers(
-            env,
-            &raw.topic,
-            raw.headers.iter().map(|(k, v)| (k.as_str(), v.as_deref())),
-        )?;
-        let key = converters
-            .key
-            .to_connect_data(&raw.topic, &headers, raw.key.as_deref())
-            .await
-            .map_err(|e| ("Key conversion failed".to_string(), e))?;
-        let value = converters
-            .value
-            .to_connect_data(&raw.topic, &headers, raw.value.as_deref())
-            .await
-            .map_err(|e| ("Value conversion failed".to_string(), e))?;
-        let meta = Consumed {
-            topic: &raw.topic,
-            partition: raw.partition,
-            offset: raw.offset,
-            timestamp: raw.timestamp,
-            timestamp_type: raw.timestamp_type,
-        };
-        transformed(env, sink_record(meta, headers, key, value), &mut records)?;
-    }
-    Ok(records)
 }

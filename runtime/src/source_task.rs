@@ -26,11 +26,15 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
+use crate::errors::{ErrorReport, RetryTimeout, Stage};
 use crate::offsets::{ConnectorOffsets, OffsetStore};
 use crate::status::State;
-use crate::task_common::{TaskEnv, TaskTarget, describe};
+use crate::task_common::{TaskEnv, TaskTarget, describe, stage_failure};
 use crate::topics::TopicCreator;
+use crate::transform_step::{Step, transform_with_retries};
 
+/// The class Kafka Connect names for records Kafka refused (`KAFKA_PRODUCE` stage).
+const PRODUCER_CLASS: &str = "org.apache.kafka.clients.producer.KafkaProducer";
 /// Most records waiting for acknowledgement before the task stops being polled.
 const MAX_IN_FLIGHT: usize = 100_000;
 
@@ -184,6 +188,63 @@ async fn to_bytes(
 
 type Failure = (String, ConnectError);
 
+/// A record ready for the producer.
+struct Prepared {
+    record: ConnectRecord,
+    key: Option<Vec<u8>>,
+    value: Option<Vec<u8>>,
+    headers: Option<OwnedHeaders>,
+}
+
+/// Kafka Connect's short description of a source record, for error logs.
+fn describe_source_record(record: &ConnectRecord) -> String {
+    let (partition, offset) = match &record.origin {
+        RecordOrigin::Source { partition, offset } => (
+            partition
+                .as_deref()
+                .map(|p| serde_json::Value::Object(p.clone())),
+            offset.clone().map(serde_json::Value::Object),
+        ),
+        RecordOrigin::Sink { .. } => (None, None),
+    };
+    let json = |v: Option<serde_json::Value>| v.map_or("null".to_string(), |v| v.to_string());
+    format!(
+        "SourceRecord{{sourcePartition={}, sourceOffset={}}} ConnectRecord{{topic='{}', kafkaPartition={}, timestamp={}}}",
+        json(partition),
+        json(offset),
+        record.topic,
+        record
+            .kafka_partition
+            .map_or("null".to_string(), |p| p.to_string()),
+        record
+            .timestamp
+            .map_or("null".to_string(), |t| t.to_string()),
+    )
+}
+
+/// A source record failed for good: skipped (`Ok(None)`) when errors are tolerated,
+/// otherwise the task fails.
+fn skip_or_fail<T>(
+    env: &TaskEnv,
+    stage: Stage,
+    class_name: String,
+    error: ConnectError,
+    described: Option<String>,
+) -> Result<Option<T>, Failure> {
+    let report = ErrorReport {
+        stage,
+        class_name,
+        error,
+        original: None,
+        source_record: described,
+    };
+    let context = format!("{} ({})", stage_failure(stage), report.context(false));
+    env.errors
+        .failed(report)
+        .map(|_| None)
+        .map_err(|fatal| (context, fatal))
+}
+
 /// Executes one source task until it is stopped or fails.
 pub(crate) struct SourceTaskExecutor {
     env: TaskEnv,
@@ -328,20 +389,22 @@ impl SourceTaskExecutor {
         }
     }
 
-    /// Converts and hands one record to the producer.
+    /// Transforms, converts and hands one record to the producer.
     async fn send(&mut self, producer: &Producer, record: ConnectRecord) -> Result<(), Failure> {
         let original = self.commits_records.then(|| Box::new(record.clone()));
         let (partition, offset) = match &record.origin {
             RecordOrigin::Source { partition, offset } => (partition.clone(), offset.clone()),
             RecordOrigin::Sink { .. } => (None, None),
         };
-        let transformed = self
-            .env
-            .transforms
-            .apply(record)
-            .map_err(|e| ("Transformation failed".to_string(), e))?;
-        let Some(mut record) = transformed else {
-            // Dropped by a transform: nothing to wait for, its offset is done at once.
+        let Some(Prepared {
+            record,
+            key,
+            value,
+            headers,
+        }) = self.prepare(record).await?
+        else {
+            // Dropped by a transform, or skipped after a tolerated error: nothing to wait
+            // for, its offset is done at once.
             let seq = self.tracker.submit(partition.as_ref(), offset, None);
             self.tracker.ack(seq);
             if let Some(original) = original {
@@ -351,47 +414,6 @@ impl SourceTaskExecutor {
                     .map_err(|e| ("commit_record failed".to_string(), e))?;
             }
             return Ok(());
-        };
-        let key = to_bytes(
-            &self.env.converters.key,
-            &record.topic,
-            &mut record.headers,
-            record.key_schema.as_ref(),
-            std::mem::take(&mut record.key),
-        )
-        .await
-        .map_err(|e| ("Key conversion failed".to_string(), e))?;
-        let value = to_bytes(
-            &self.env.converters.value,
-            &record.topic,
-            &mut record.headers,
-            record.value_schema.as_ref(),
-            std::mem::take(&mut record.value),
-        )
-        .await
-        .map_err(|e| ("Value conversion failed".to_string(), e))?;
-        let headers = if record.headers.is_empty() {
-            None
-        } else {
-            let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
-            for header in &record.headers {
-                let bytes = self
-                    .env
-                    .converters
-                    .header
-                    .from_connect_header(
-                        &record.topic,
-                        &header.key,
-                        header.schema.as_ref(),
-                        &header.value,
-                    )
-                    .map_err(|e| (format!("Header '{}' conversion failed", header.key), e))?;
-                headers = headers.insert(Header {
-                    key: &header.key,
-                    value: bytes.as_deref(),
-                });
-            }
-            Some(headers)
         };
         if let Err(e) = self.topics.ensure(producer, &record.topic).await {
             return Err((format!("Topic {} is not available", record.topic), e));
@@ -436,6 +458,118 @@ impl SourceTaskExecutor {
         }
     }
 
+    /// Runs the transformations and converters on a record under the connector's error
+    /// handling. `None` when a transformation dropped the record or a tolerated error
+    /// skipped it; an error when a failure is not tolerated.
+    async fn prepare(&mut self, record: ConnectRecord) -> Result<Option<Prepared>, Failure> {
+        let described = self
+            .env
+            .errors
+            .config()
+            .log_include_messages
+            .then(|| describe_source_record(&record));
+        let control = self.env.control.clone();
+        let stopping = move || *control.borrow() == TaskTarget::Stopped;
+        let env = &mut self.env;
+        let mut record =
+            match transform_with_retries(&mut env.transforms, &env.errors, &stopping, record).await
+            {
+                Step::Done(Some(record)) => record,
+                Step::Done(None) => return Ok(None),
+                Step::Failed {
+                    stage,
+                    class_name,
+                    error,
+                } => return skip_or_fail(env, stage, class_name, error, described),
+            };
+        let mut converted = [None, None];
+        for (slot, stage) in converted
+            .iter_mut()
+            .zip([Stage::KeyConverter, Stage::ValueConverter])
+        {
+            let (converter, class_name, schema, value) = match stage {
+                Stage::KeyConverter => (
+                    &env.converters.key,
+                    &env.converters.class_names.key,
+                    record.key_schema.as_ref(),
+                    std::mem::take(&mut record.key),
+                ),
+                _ => (
+                    &env.converters.value,
+                    &env.converters.class_names.value,
+                    record.value_schema.as_ref(),
+                    std::mem::take(&mut record.value),
+                ),
+            };
+            let result = if env.errors.config().retry_timeout == RetryTimeout::Never {
+                to_bytes(converter, &record.topic, &mut record.headers, schema, value).await
+            } else {
+                let topic = record.topic.as_str();
+                let headers = &record.headers;
+                let result = env
+                    .errors
+                    .retrying(&stopping, || {
+                        let mut headers = headers.clone();
+                        let value = value.clone();
+                        async move {
+                            to_bytes(converter, topic, &mut headers, schema, value)
+                                .await
+                                .map(|bytes| (bytes, headers))
+                        }
+                    })
+                    .await;
+                result.map(|(bytes, headers)| {
+                    record.headers = headers;
+                    bytes
+                })
+            };
+            match result {
+                Ok(bytes) => *slot = Some(bytes),
+                Err(error) => {
+                    let class_name = class_name.clone();
+                    return skip_or_fail(env, stage, class_name, error, described);
+                }
+            }
+        }
+        let [key, value] = converted;
+        let headers = if record.headers.is_empty() {
+            None
+        } else {
+            let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
+            for header in &record.headers {
+                let bytes = match env.converters.header.from_connect_header(
+                    &record.topic,
+                    &header.key,
+                    header.schema.as_ref(),
+                    &header.value,
+                ) {
+                    Ok(bytes) => bytes,
+                    Err(error) => {
+                        let class_name = env.converters.class_names.header.clone();
+                        return skip_or_fail(
+                            env,
+                            Stage::HeaderConverter,
+                            class_name,
+                            error,
+                            described,
+                        );
+                    }
+                };
+                headers = headers.insert(Header {
+                    key: &header.key,
+                    value: bytes.as_deref(),
+                });
+            }
+            Some(headers)
+        };
+        Ok(Some(Prepared {
+            record,
+            key: key.flatten(),
+            value: value.flatten(),
+            headers,
+        }))
+    }
+
     /// Processes the delivery reports that are already in.
     async fn take_reports(&mut self) -> Result<(), Failure> {
         while let Ok(report) = self.reports.try_recv() {
@@ -472,10 +606,29 @@ impl SourceTaskExecutor {
                 }
                 Ok(())
             }
-            Err(reason) => Err((
-                "Kafka did not accept a record".to_string(),
-                ConnectError::connect(reason),
-            )),
+            Err(reason) => {
+                // As in Kafka Connect, a record Kafka refused for good is skipped when errors
+                // are tolerated (its offset then counts as done), else the task fails.
+                let failed = ErrorReport {
+                    stage: Stage::KafkaProduce,
+                    class_name: PRODUCER_CLASS.to_string(),
+                    error: ConnectError::connect(reason),
+                    original: None,
+                    source_record: None,
+                };
+                let context = format!("Kafka did not accept a record ({})", failed.context(false));
+                self.env
+                    .errors
+                    .failed(failed)
+                    .map_err(|fatal| (context, fatal))?;
+                if let Some((original, _)) = self.tracker.ack(report.seq) {
+                    self.task
+                        .commit_record(&original, None)
+                        .await
+                        .map_err(|e| ("commit_record failed".to_string(), e))?;
+                }
+                Ok(())
+            }
         }
     }
 

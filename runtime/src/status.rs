@@ -13,6 +13,8 @@ use std::time::SystemTime;
 use connect_core::connector::ConnectorType;
 use tokio::sync::broadcast;
 
+use crate::errors::{ErrorCounters, ErrorCounts};
+
 /// The state of a connector or task, as in Kafka Connect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum State {
@@ -55,7 +57,30 @@ pub struct InstanceStatus {
     pub trace: Option<String>,
     /// When this state was entered.
     pub since: SystemTime,
+    /// The live error-handling counters of a task (none for connectors, or before the task
+    /// started). Read when a status is shown; updating them publishes nothing.
+    pub error_counters: Option<TaskErrorCounters>,
 }
+
+impl InstanceStatus {
+    /// The task's error-handling counters now, if it reports them.
+    pub fn error_counts(&self) -> Option<ErrorCounts> {
+        self.error_counters.as_ref().map(|c| c.0.snapshot())
+    }
+}
+
+/// A handle on a running task's counters. Two handles are equal when they are the same
+/// counters: statuses compare by identity, not by the numbers of the moment.
+#[derive(Clone, Debug)]
+pub struct TaskErrorCounters(pub Arc<ErrorCounters>);
+
+impl PartialEq for TaskErrorCounters {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for TaskErrorCounters {}
 
 /// A connector's status and its tasks'.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,6 +150,7 @@ impl StatusHub {
             worker_id: self.worker_id.clone(),
             trace,
             since: SystemTime::now(),
+            error_counters: None,
         }
     }
 
@@ -153,6 +179,7 @@ impl StatusHub {
                     worker_id: self.worker_id.clone(),
                     trace: None,
                     since: SystemTime::now(),
+                    error_counters: None,
                 },
                 tasks: BTreeMap::new(),
             });
@@ -181,7 +208,11 @@ impl StatusHub {
             None => true,
         };
         if changed {
-            let status = self.instance(state, trace);
+            let mut status = self.instance(state, trace);
+            status.error_counters = entry
+                .tasks
+                .get(&task)
+                .and_then(|current| current.error_counters.clone());
             entry.tasks.insert(task, status.clone());
             self.publish(StatusEvent {
                 connector: name.to_string(),
@@ -189,6 +220,20 @@ impl StatusHub {
                 change: StatusChange::Changed(status),
             });
         }
+    }
+
+    /// Gives a (re)started task fresh error counters, shown with its status from now on.
+    /// Publishes nothing: the counters are read when a status is shown.
+    pub fn attach_error_counters(&self, name: &str, task: u32) -> Arc<ErrorCounters> {
+        let counters = Arc::new(ErrorCounters::default());
+        if let Some(status) = self
+            .lock()
+            .get_mut(name)
+            .and_then(|entry| entry.tasks.get_mut(&task))
+        {
+            status.error_counters = Some(TaskErrorCounters(counters.clone()));
+        }
+        counters
     }
 
     /// Forgets a task (the connector was stopped or has fewer tasks now).

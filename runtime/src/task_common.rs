@@ -10,7 +10,9 @@ use tokio::sync::watch;
 
 use crate::plugins::ConnectorConverters;
 use crate::status::{State, StatusHub};
-use crate::transform_chain::TransformChain;
+use connect_transforms::chain::TransformChain;
+
+use crate::errors::ErrorHandler;
 
 /// What the worker wants a task to be doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +33,7 @@ pub(crate) struct TaskEnv {
     pub(crate) connector_config: Properties,
     pub(crate) converters: ConnectorConverters,
     pub(crate) transforms: TransformChain,
+    pub(crate) errors: ErrorHandler,
     pub(crate) hub: Arc<StatusHub>,
     pub(crate) control: watch::Receiver<TaskTarget>,
     pub(crate) flush_interval: Duration,
@@ -87,4 +90,19 @@ pub(crate) fn describe(context: &str, error: &ConnectError) -> String {
         text.push_str(&format!("\nCaused by: {cause}"));
     }
     text
+}
+
+/// What failed, in words, for the status trace of a task that did not tolerate it.
+pub(crate) fn stage_failure(stage: crate::errors::Stage) -> &'static str {
+    use crate::errors::Stage;
+    match stage {
+        Stage::KeyConverter => "Key conversion failed",
+        Stage::ValueConverter => "Value conversion failed",
+        Stage::HeaderConverter => "Header conversion failed",
+        Stage::Transformation => "Transformation failed",
+        Stage::TaskPut => "Sink task put failed",
+        Stage::TaskPoll => "Source task poll failed",
+        Stage::KafkaProduce => "Producing to Kafka failed",
+        Stage::KafkaConsume => "Consuming from Kafka failed",
+    }
 }

@@ -16,12 +16,14 @@ use connect_core::connector::{
     Connector, ConnectorContext, ConnectorType, SinkConnector, SourceConnector,
 };
 use connect_core::plugin::{Plugin, PluginFactory, PluginRegistry};
+use connect_transforms::chain::TransformChain;
 use futures::FutureExt;
 use tokio::sync::{Mutex, mpsc, watch};
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
 use crate::connector_config::tasks_max;
+use crate::errors::{ErrorHandler, ErrorHandlingConfig};
 use crate::kafka::{CONSUMER_DEFAULTS, ClientKind, PRODUCER_DEFAULTS, client_config};
 use crate::offsets::OffsetStore;
 use crate::plugins::build_converters;
@@ -29,7 +31,6 @@ use crate::sink_task::SinkTaskExecutor;
 use crate::source_task::SourceTaskExecutor;
 use crate::status::{State, StatusHub};
 use crate::task_common::{TaskEnv, TaskTarget, describe};
-use crate::transform_chain::TransformChain;
 use crate::worker_config::WorkerConfig;
 
 /// Which client a task needs, its defaults, and per-task settings (group and client ids).
@@ -285,10 +286,21 @@ impl Worker {
             Ok(c) => c,
             Err(e) => return fail("Creating converters failed", &e),
         };
-        let transforms = match TransformChain::from_config(config) {
+        let transforms = match TransformChain::from_config(config, &self.registry) {
             Ok(t) => t,
             Err(e) => return fail("Creating transformations failed", &e),
         };
+        let is_sink = plugin.connector_type() == Some(ConnectorType::Sink);
+        let error_config = match ErrorHandlingConfig::from_connector_config(config, is_sink) {
+            Ok(c) => c,
+            Err(e) => return fail("Reading the errors.* settings failed", &e),
+        };
+        let errors = ErrorHandler::new(
+            error_config,
+            self.hub.attach_error_counters(name, id),
+            name,
+            id,
+        );
         let (kind, defaults, extra): ClientSetup = match plugin.connector_type() {
             Some(ConnectorType::Source) => (
                 ClientKind::Producer,
@@ -330,6 +342,7 @@ impl Worker {
             connector_config: config.clone(),
             converters,
             transforms,
+            errors,
             hub: self.hub.clone(),
             control: control_rx,
             flush_interval: self.config.offset_flush_interval,

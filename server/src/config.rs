@@ -65,6 +65,20 @@ pub struct Config {
     #[arg(long, env = "CONNECTD_EMBEDDED_KAFKA_LISTEN", default_value = DEFAULT_EMBEDDED_KAFKA, value_name = "ADDR")]
     pub embedded_kafka_listen: SocketAddr,
 
+    /// Where the built-in Confluent-compatible Schema Registry listens. It runs by default
+    /// (on 127.0.0.1:8081) when connectd starts the embedded broker; with an external
+    /// Kafka it runs only when this flag is given.
+    #[arg(long, env = "CONNECTD_SCHEMA_REGISTRY_LISTEN", value_name = "ADDR")]
+    pub schema_registry_listen: Option<SocketAddr>,
+
+    /// Do not run the built-in Schema Registry (wins over `--schema-registry-listen`).
+    #[arg(long, env = "CONNECTD_NO_SCHEMA_REGISTRY")]
+    pub no_schema_registry: bool,
+
+    /// The compacted Kafka topic that holds the Schema Registry's schemas and settings.
+    #[arg(long, env = "CONNECTD_SCHEMA_REGISTRY_TOPIC", default_value = connect_schema_registry::DEFAULT_TOPIC, value_name = "TOPIC")]
+    pub schema_registry_topic: String,
+
     /// How this worker is named in statuses; defaults to the gRPC listen address.
     #[arg(long, env = "CONNECTD_WORKER_ID", value_name = "ID")]
     pub worker_id: Option<String>,

@@ -87,7 +87,22 @@ fn task_status(id: u32, status: &InstanceStatus) -> v1::TaskStatus {
         state: state(status.state) as i32,
         worker_id: status.worker_id.clone(),
         trace: status.trace.clone().unwrap_or_default(),
-        error_counts: None,
+        error_counts: status.error_counts().map(error_counts),
+    }
+}
+
+fn error_counts(counts: connect_runtime::errors::ErrorCounts) -> v1::TaskErrorCounts {
+    v1::TaskErrorCounts {
+        total_record_errors: counts.total_record_errors,
+        total_record_failures: counts.total_record_failures,
+        total_records_skipped: counts.total_records_skipped,
+        total_retries: counts.total_retries,
+        total_errors_logged: counts.total_errors_logged,
+        dead_letter_queue_produce_requests: counts.dead_letter_queue_produce_requests,
+        dead_letter_queue_produce_failures: counts.dead_letter_queue_produce_failures,
+        last_error_time: counts.last_error_ms.map(|ms| {
+            timestamp(SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64))
+        }),
     }
 }
 

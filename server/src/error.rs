@@ -66,6 +66,10 @@ pub enum ServerError {
     #[error("cannot start the embedded Kafka broker: {0}")]
     EmbeddedBroker(#[from] crate::embedded_broker::EmbeddedBrokerError),
 
+    /// The schema registry asked for with `--schema-registry-listen` could not start.
+    #[error("cannot start the schema registry: {0}")]
+    SchemaRegistry(#[source] Box<connect_schema_registry::RegistryError>),
+
     /// The data directory could not be created.
     #[error("cannot create the data directory {path}: {source}")]
     DataDir {

@@ -22,6 +22,7 @@ mod config;
 mod convert;
 mod error;
 mod grpc_error;
+mod schema_registry;
 mod server;
 mod service;
 mod shutdown;
@@ -32,6 +33,7 @@ pub use config::{
     Config, DEFAULT_DATA_DIR, DEFAULT_EMBEDDED_KAFKA, DEFAULT_LISTEN, DEFAULT_SHUTDOWN_TIMEOUT_SECS,
 };
 pub use error::ServerError;
+pub use schema_registry::DEFAULT_SCHEMA_REGISTRY_LISTEN;
 pub use server::{run, serve};
 pub use service::ConnectGrpcService;
 pub use shutdown::ShutdownSignal;

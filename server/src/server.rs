@@ -34,6 +34,13 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         .clone()
         .unwrap_or_else(|| local_addr.to_string());
     let worker = start_worker(&config, worker_id).await?;
+    let registry = match crate::schema_registry::start(&config, &worker).await {
+        Ok(registry) => registry,
+        Err(err) => {
+            worker.shutdown().await;
+            return Err(err);
+        }
+    };
     let service = ConnectGrpcService::new(worker.herder.clone());
 
     info!(
@@ -42,6 +49,7 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         "Serving gRPC: connect.v1.ConnectService, health, reflection."
     );
     let served = serve(listener, service, signal.recv(), config.shutdown_timeout()).await;
+    crate::schema_registry::stop(registry).await;
     worker.shutdown().await;
     served?;
     info!("Stopped.");

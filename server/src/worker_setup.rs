@@ -25,9 +25,26 @@ pub struct Worker {
     /// The in-process broker, when no Kafka was configured.
     #[cfg(feature = "embedded-kafka")]
     pub broker: Option<crate::embedded_broker::EmbeddedBroker>,
+    /// The Kafka the worker uses (configured or embedded), for the other services that
+    /// keep their state there (the schema registry).
+    pub bootstrap_servers: String,
 }
 
 impl Worker {
+    /// Whether the worker runs on the broker it started itself (the zero-setup mode, in
+    /// which companions such as the schema registry start by default too).
+    #[cfg(feature = "embedded-kafka")]
+    pub fn runs_embedded_kafka(&self) -> bool {
+        self.broker.is_some()
+    }
+
+    /// Whether the worker runs on the broker it started itself: never, in a build
+    /// without one.
+    #[cfg(not(feature = "embedded-kafka"))]
+    pub fn runs_embedded_kafka(&self) -> bool {
+        false
+    }
+
     /// Stops connectors and tasks (flushing and committing), then the embedded broker.
     pub async fn shutdown(self) {
         self.herder.shutdown().await;
@@ -109,6 +126,7 @@ pub async fn start_worker(config: &Config, worker_id: String) -> Result<Worker, 
     );
     let registry = Arc::new(connect_connectors::registry());
     let hub = Arc::new(StatusHub::new(worker_id, STATUS_BUFFER));
+    let bootstrap_servers = worker_config.bootstrap_servers.clone();
     let herder = Herder::start(worker_config, registry, store, offsets, hub).await?;
     for path in &config.connector_files {
         apply_connector_file(&herder, path).await?;
@@ -117,6 +135,7 @@ pub async fn start_worker(config: &Config, worker_id: String) -> Result<Worker, 
         herder,
         #[cfg(feature = "embedded-kafka")]
         broker,
+        bootstrap_servers,
     })
 }
 

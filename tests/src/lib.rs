@@ -6,6 +6,8 @@
 pub mod connectd;
 pub mod fixtures;
 pub mod kafka;
+pub mod lenient;
 pub mod neutral;
 pub mod scenario;
+pub mod schema_registry;
 pub mod wait;

@@ -13,7 +13,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use connect_converters::json::dom::JsonNode;
 use connect_core::logical::{self, DATE_NAME, DECIMAL_NAME, TIME_NAME, TIMESTAMP_NAME};
 use connect_core::time::MILLIS_PER_DAY;
-use connect_core::{BigDecimal, Schema, SchemaBuilder, SchemaType, Struct, Value};
+use connect_core::{BigDecimal, ConnectRecord, Schema, SchemaBuilder, SchemaType, Struct, Value};
 
 /// Why a neutral document could not be decoded (a malformed vector, not a failed check).
 #[derive(Debug, thiserror::Error)]
@@ -376,4 +376,49 @@ fn decode_leaf(node: &JsonNode<'_>, leaf: &str) -> Result<Value, NeutralError> {
         ),
         other => return Err(malformed(format!("unknown sidecar type {other}"))),
     })
+}
+
+/// Decodes a record in the form of the transforms vectors (`{"topic", "kafkaPartition",
+/// "key", "key_types", "value", "value_types", "timestamp", "headers": [{"key", "value",
+/// "value_types"}]}`) into a source record, as Kafka's harness built a `SourceRecord` with
+/// no source partition or offset.
+pub fn decode_record(node: &JsonNode<'_>) -> Result<ConnectRecord, NeutralError> {
+    let topic = node
+        .get("topic")
+        .and_then(JsonNode::text)
+        .ok_or_else(|| malformed("record without a topic"))?;
+    let part = |name: &str| -> Result<(Option<Schema>, Value), NeutralError> {
+        let envelope = node
+            .get(name)
+            .ok_or_else(|| malformed(format!("record without {name}")))?;
+        decode_envelope(envelope, node.get(&format!("{name}_types")))
+    };
+    let (key_schema, key) = part("key")?;
+    let (value_schema, value) = part("value")?;
+    let mut record = ConnectRecord::source(topic, value_schema, value);
+    record.key_schema = key_schema;
+    record.key = key;
+    record.kafka_partition = optional_integer(node.get("kafkaPartition"))?.map(|p| p as i32);
+    record.timestamp = optional_integer(node.get("timestamp"))?;
+    if let Some(JsonNode::Array(headers)) = node.get("headers") {
+        for header in headers {
+            let key = header
+                .get("key")
+                .and_then(JsonNode::text)
+                .ok_or_else(|| malformed("header without a key"))?;
+            let envelope = header
+                .get("value")
+                .ok_or_else(|| malformed("header without a value"))?;
+            let (schema, value) = decode_envelope(envelope, header.get("value_types"))?;
+            record.headers.add(key, schema, value);
+        }
+    }
+    Ok(record)
+}
+
+fn optional_integer(node: Option<&JsonNode<'_>>) -> Result<Option<i64>, NeutralError> {
+    match node {
+        None | Some(JsonNode::Null) => Ok(None),
+        Some(other) => integer(other).map(Some),
+    }
 }

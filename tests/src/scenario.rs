@@ -91,3 +91,26 @@ pub async fn events_until(
     }
     seen
 }
+
+/// The committed offset (next offset to consume) of a sink connector's first partition, as
+/// GetConnectorOffsets reports it; `None` before anything was committed.
+pub async fn sink_offset(client: &mut ConnectClient, name: &str) -> Option<i64> {
+    let offsets = client
+        .get_connector_offsets(name)
+        .await
+        .unwrap_or_else(|e| panic!("offsets of {name}: {e}"))
+        .offsets;
+    offsets.first().and_then(|o| {
+        match o
+            .offset
+            .as_ref()?
+            .fields
+            .get("kafka_offset")?
+            .kind
+            .as_ref()?
+        {
+            prost_types::value::Kind::NumberValue(n) => Some(*n as i64),
+            _ => None,
+        }
+    })
+}

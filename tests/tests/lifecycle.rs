@@ -7,7 +7,9 @@ use std::time::Duration;
 use connect_proto::v1::{self, State, StatusEventType as Ev};
 use connect_tests::connectd::{Connectd, Options};
 use connect_tests::kafka;
-use connect_tests::scenario::{events_until, next_event, props, status, wait_for_state};
+use connect_tests::scenario::{
+    events_until, next_event, props, sink_offset, status, wait_for_state,
+};
 use connect_tests::wait::eventually;
 use tonic::Code;
 
@@ -362,27 +364,6 @@ async fn sink_offsets_follow_the_consumer_group() {
         )
         .await
         .expect("create");
-    let sink_offset = |client: connect_client::ConnectClient, name: String| async move {
-        let mut client = client;
-        let offsets = client
-            .get_connector_offsets(name.as_str())
-            .await
-            .expect("offsets")
-            .offsets;
-        offsets.first().and_then(|o| {
-            match o
-                .offset
-                .as_ref()?
-                .fields
-                .get("kafka_offset")?
-                .kind
-                .as_ref()?
-            {
-                prost_types::value::Kind::NumberValue(n) => Some(*n as i64),
-                _ => None,
-            }
-        })
-    };
     let counted = |report: std::path::PathBuf, want: u64| async move {
         let text = std::fs::read_to_string(&report).unwrap_or_default();
         let records = serde_json::from_str::<serde_json::Value>(&text)
@@ -401,7 +382,8 @@ async fn sink_offsets_follow_the_consumer_group() {
     eventually("the group to commit offset 10", TIMEOUT, || {
         let (client, name) = (client.clone(), name.clone());
         async move {
-            sink_offset(client, name)
+            let mut client = client;
+            sink_offset(&mut client, &name)
                 .await
                 .filter(|o| *o == 10)
                 .ok_or("not yet".to_string())
@@ -446,7 +428,7 @@ async fn sink_offsets_follow_the_consumer_group() {
         )
         .await
         .expect("alter");
-    assert_eq!(sink_offset(client.clone(), name.clone()).await, Some(4));
+    assert_eq!(sink_offset(&mut client.clone(), &name).await, Some(4));
 
     // Resumed from offset 4: records 4..9 are delivered again (16 in all).
     client

@@ -8,9 +8,11 @@
 //! - from another process, through `report.file`: each `flush` atomically replaces it with
 //!   `{"records":N,"bytes":M}` (the connector's totals so far).
 //!
-//! Two settings let tests drive the runtime's error handling: `fail.on.record` fails `put`
-//! for good when it sees that `seq`, and `retriable.failures` makes the first N non-empty
-//! `put` calls of each task fail with a retriable error.
+//! Three settings let tests drive the runtime's error handling: `fail.on.record` fails `put`
+//! for good when it sees that `seq`, `errant.on.record` reports the record with that `seq`
+//! through the runtime's errant record reporter (KIP-610) instead of counting it, and
+//! `retriable.failures` makes the first N non-empty `put` calls of each task fail with a
+//! retriable error.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -33,6 +35,8 @@ use crate::util::io_error;
 pub const REPORT_FILE_CONFIG: &str = "report.file";
 /// A `seq` whose arrival makes `put` fail with a non-retriable error; unset for none.
 pub const FAIL_ON_RECORD_CONFIG: &str = "fail.on.record";
+/// A `seq` whose record is reported as errant instead of counted; unset for none.
+pub const ERRANT_ON_RECORD_CONFIG: &str = "errant.on.record";
 /// How many of each task's first non-empty `put` calls fail with a retriable error.
 pub const RETRIABLE_FAILURES_CONFIG: &str = "retriable.failures";
 /// The connector config key the runtime passes to every task, naming the connector.
@@ -239,6 +243,15 @@ impl CountingSinkConnector {
             )
             .define(
                 ConfigKey::new(
+                    ERRANT_ON_RECORD_CONFIG,
+                    ConfigType::Long,
+                    Importance::Low,
+                    "For tests: the record with this seq (as for fail.on.record) is reported to the runtime's errant record reporter, which sends it to the dead letter queue, instead of being counted; put fails if the runtime refuses the report. Unset for never.",
+                )
+                .with_null_default(),
+            )
+            .define(
+                ConfigKey::new(
                     RETRIABLE_FAILURES_CONFIG,
                     ConfigType::Int,
                     Importance::Low,
@@ -282,12 +295,23 @@ pub struct CountingSinkTask {
     state: Option<TaskState>,
 }
 
-#[derive(Debug)]
 struct TaskState {
     counter: Arc<SinkCounter>,
     report_file: Option<PathBuf>,
     fail_on_record: Option<i64>,
+    errant_on_record: Option<i64>,
     retriable_failures_left: u32,
+    context: Arc<dyn SinkTaskContext>,
+}
+
+impl std::fmt::Debug for TaskState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaskState")
+            .field("report_file", &self.report_file)
+            .field("fail_on_record", &self.fail_on_record)
+            .field("errant_on_record", &self.errant_on_record)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Distinguishes the temporary report files of tasks in one process.
@@ -306,7 +330,7 @@ impl SinkTask for CountingSinkTask {
     async fn start(
         &mut self,
         config: &Properties,
-        _context: Arc<dyn SinkTaskContext>,
+        context: Arc<dyn SinkTaskContext>,
     ) -> Result<()> {
         let parsed = CountingSinkConnector::config_def().parse(config)?;
         let name = config.get(NAME_CONFIG).ok_or_else(|| {
@@ -322,7 +346,9 @@ impl SinkTask for CountingSinkTask {
                 .filter(|s| !s.is_empty())
                 .map(PathBuf::from),
             fail_on_record: parsed.long(FAIL_ON_RECORD_CONFIG),
+            errant_on_record: parsed.long(ERRANT_ON_RECORD_CONFIG),
             retriable_failures_left: u32::try_from(retriable).unwrap_or(0),
+            context,
         });
         Ok(())
     }
@@ -341,7 +367,20 @@ impl SinkTask for CountingSinkTask {
         }
         let mut bytes = 0;
         let mut seqs = BTreeMap::new();
+        let mut counted = 0;
         for record in records {
+            if let Some(errant) = state.errant_on_record
+                && record_seq(record) == Some(errant)
+            {
+                state.context.report_errant(
+                    record,
+                    ConnectError::data(format!(
+                        "Counting sink rejected the record with seq {errant}, as configured by {ERRANT_ON_RECORD_CONFIG}"
+                    )),
+                )?;
+                continue;
+            }
+            counted += 1;
             bytes += value_size(&record.value);
             if let Some((task, seq)) = sequence_of(&record.value) {
                 let entry = seqs.entry(task).or_insert(seq);
@@ -355,7 +394,7 @@ impl SinkTask for CountingSinkTask {
                 )));
             }
         }
-        state.counter.add(records.len() as u64, bytes, &seqs);
+        state.counter.add(counted, bytes, &seqs);
         Ok(())
     }
 

@@ -1,0 +1,403 @@
+//! Turning a consumed batch into sink records: header, key and value conversion, then the
+//! transformation chain, each record under the connector's error handling.
+//!
+//! Two paths produce the same result. With synchronous converters (JSON, bytes, string)
+//! the batch is converted straight from the consumer's borrowed messages: one copy of each
+//! key and value, no future per record. Converters that may do I/O (a schema registry)
+//! work on owned copies and may be awaited and retried. A retriable failure on the
+//! synchronous path, when retries are configured, sends the whole batch down the other
+//! path, which retries it properly.
+
+use std::collections::HashMap;
+
+use connect_core::record::{RecordOrigin, TimestampType};
+use connect_core::{ConnectError, ConnectRecord, Headers, SchemaAndValue};
+use rdkafka::message::{BorrowedMessage, Headers as _, Message, Timestamp};
+
+use crate::errors::{ErrorReport, OriginalRecord, RetryTimeout, Stage};
+use crate::plugins::ConnectorConverters;
+use crate::task_common::{TaskEnv, stage_failure};
+use crate::transform_step::{Step, transform, transform_with_retries};
+
+/// A failure that stops the task: what was being done, and the error.
+pub(crate) type Failure = (String, ConnectError);
+
+/// Identifies a consumed record: topic, partition and offset.
+pub(crate) type RecordId = (String, i32, i64);
+
+/// The outcome of converting and transforming one batch.
+#[derive(Debug, Default)]
+pub(crate) struct Processed {
+    /// Records for the task's `put`.
+    pub(crate) records: Vec<ConnectRecord>,
+    /// Records that failed and were skipped (`errors.tolerance=all`), for the dead letter
+    /// queue.
+    pub(crate) failed: Vec<ErrorReport>,
+    /// The consumed bytes of every record in `records`, kept only when the task may report
+    /// errant records, so those go to the dead letter queue exactly as consumed.
+    pub(crate) originals: HashMap<RecordId, OriginalRecord>,
+}
+
+/// What the synchronous path achieved.
+pub(crate) enum SyncOutcome {
+    /// The batch is processed.
+    Done(Processed),
+    /// A retriable failure must be retried: process the batch on the asynchronous path.
+    Retry,
+}
+
+/// The consumed record as bytes, for error reports and the dead letter queue.
+pub(crate) fn original_of(message: &BorrowedMessage<'_>) -> OriginalRecord {
+    let (timestamp, timestamp_type) = timestamp_of(message);
+    let headers = message
+        .headers()
+        .map(|hs| {
+            hs.iter()
+                .map(|h| (h.key.to_string(), h.value.map(<[u8]>::to_vec)))
+                .collect()
+        })
+        .unwrap_or_default();
+    OriginalRecord {
+        topic: message.topic().to_string(),
+        partition: message.partition(),
+        offset: message.offset(),
+        timestamp,
+        timestamp_type,
+        key: message.key().map(<[u8]>::to_vec),
+        value: message.payload().map(<[u8]>::to_vec),
+        headers,
+    }
+}
+
+fn timestamp_of(message: &BorrowedMessage<'_>) -> (Option<i64>, TimestampType) {
+    match message.timestamp() {
+        Timestamp::CreateTime(t) => (Some(t), TimestampType::CreateTime),
+        Timestamp::LogAppendTime(t) => (Some(t), TimestampType::LogAppendTime),
+        Timestamp::NotAvailable => (None, TimestampType::NoTimestampType),
+    }
+}
+
+/// Where a consumed record came from, before any transform renamed it.
+struct Consumed<'a> {
+    topic: &'a str,
+    partition: i32,
+    offset: i64,
+    timestamp: Option<i64>,
+    timestamp_type: TimestampType,
+}
+
+fn sink_record(
+    meta: Consumed<'_>,
+    headers: Headers,
+    key: SchemaAndValue,
+    value: SchemaAndValue,
+) -> ConnectRecord {
+    ConnectRecord {
+        topic: meta.topic.to_string(),
+        kafka_partition: Some(meta.partition),
+        key_schema: key.schema,
+        key: key.value,
+        value_schema: value.schema,
+        value: value.value,
+        timestamp: meta.timestamp,
+        headers,
+        origin: RecordOrigin::Sink {
+            kafka_offset: meta.offset,
+            timestamp_type: meta.timestamp_type,
+            original_topic: meta.topic.to_string(),
+            original_partition: meta.partition,
+        },
+    }
+}
+
+/// Converts header values; a failure names the header converter.
+fn convert_headers<'a>(
+    converters: &ConnectorConverters,
+    topic: &str,
+    raw: impl Iterator<Item = (&'a str, Option<&'a [u8]>)>,
+) -> Step<Headers> {
+    let mut headers = Headers::new();
+    for (key, value) in raw {
+        match converters.header.to_connect_header(topic, key, value) {
+            Ok(converted) => {
+                headers.add(key.to_string(), converted.schema, converted.value);
+            }
+            Err(error) => {
+                return Step::Failed {
+                    stage: Stage::HeaderConverter,
+                    class_name: converters.class_names.header.clone(),
+                    error,
+                };
+            }
+        }
+    }
+    Step::Done(headers)
+}
+
+/// A record failed for good: kept for the dead letter queue when tolerated, otherwise the
+/// failure that stops the task, with the stage, class and record in its description.
+fn tolerate(
+    env: &TaskEnv,
+    stage: Stage,
+    class_name: String,
+    error: ConnectError,
+    original: OriginalRecord,
+    failed: &mut Vec<ErrorReport>,
+) -> Result<(), Failure> {
+    let report = ErrorReport {
+        stage,
+        class_name,
+        error,
+        original: Some(original),
+        source_record: None,
+    };
+    let context = format!("{} ({})", stage_failure(stage), report.context(true));
+    let report = env
+        .errors
+        .failed(report)
+        .map_err(|fatal| (context, fatal))?;
+    failed.push(report);
+    Ok(())
+}
+
+fn id_of(original: &OriginalRecord) -> RecordId {
+    (original.topic.clone(), original.partition, original.offset)
+}
+
+/// Converts and transforms a batch straight from the consumed messages with synchronous
+/// converters.
+pub(crate) fn process_borrowed(
+    env: &mut TaskEnv,
+    messages: &[BorrowedMessage<'_>],
+    keep_originals: bool,
+) -> Result<SyncOutcome, Failure> {
+    let converters = env.converters.clone();
+    let (Some(key_converter), Some(value_converter)) =
+        (converters.key.as_sync(), converters.value.as_sync())
+    else {
+        return Ok(SyncOutcome::Retry);
+    };
+    let mut processed = Processed {
+        records: Vec::with_capacity(messages.len()),
+        ..Processed::default()
+    };
+    for message in messages {
+        let topic = message.topic();
+        let converted = match message.headers() {
+            Some(raw) => convert_headers(&converters, topic, raw.iter().map(|h| (h.key, h.value))),
+            None => Step::Done(Headers::new()),
+        };
+        let converted = match converted {
+            Step::Done(headers) => match key_converter.deserialize(message.key()) {
+                Ok(key) => match value_converter.deserialize(message.payload()) {
+                    Ok(value) => Step::Done((headers, key, value)),
+                    Err(error) => Step::Failed {
+                        stage: Stage::ValueConverter,
+                        class_name: converters.class_names.value.clone(),
+                        error,
+                    },
+                },
+                Err(error) => Step::Failed {
+                    stage: Stage::KeyConverter,
+                    class_name: converters.class_names.key.clone(),
+                    error,
+                },
+            },
+            Step::Failed {
+                stage,
+                class_name,
+                error,
+            } => Step::Failed {
+                stage,
+                class_name,
+                error,
+            },
+        };
+        let record = match converted {
+            Step::Done((headers, key, value)) => {
+                let (timestamp, timestamp_type) = timestamp_of(message);
+                let meta = Consumed {
+                    topic,
+                    partition: message.partition(),
+                    offset: message.offset(),
+                    timestamp,
+                    timestamp_type,
+                };
+                sink_record(meta, headers, key, value)
+            }
+            Step::Failed {
+                stage,
+                class_name,
+                error,
+            } => {
+                if env.errors.retries(&error) {
+                    return Ok(SyncOutcome::Retry);
+                }
+                let original = original_of(message);
+                tolerate(
+                    env,
+                    stage,
+                    class_name,
+                    error,
+                    original,
+                    &mut processed.failed,
+                )?;
+                continue;
+            }
+        };
+        match transform(&mut env.transforms, record) {
+            Step::Done(Some(record)) => {
+                if keep_originals {
+                    let original = original_of(message);
+                    processed.originals.insert(id_of(&original), original);
+                }
+                processed.records.push(record);
+            }
+            Step::Done(None) => {}
+            Step::Failed {
+                stage,
+                class_name,
+                error,
+            } => {
+                if env.errors.retries(&error) {
+                    return Ok(SyncOutcome::Retry);
+                }
+                let original = original_of(message);
+                tolerate(
+                    env,
+                    stage,
+                    class_name,
+                    error,
+                    original,
+                    &mut processed.failed,
+                )?;
+            }
+        }
+    }
+    Ok(SyncOutcome::Done(processed))
+}
+
+/// Converts and transforms owned copies of consumed records, awaiting converters that may
+/// do I/O and retrying retriable failures as `errors.retry.timeout` allows.
+pub(crate) async fn process_owned(
+    env: &mut TaskEnv,
+    batch: Vec<OriginalRecord>,
+    keep_originals: bool,
+    stopping: &(dyn Fn() -> bool + Send + Sync),
+) -> Result<Processed, Failure> {
+    let converters = env.converters.clone();
+    let retry = env.errors.config().retry_timeout != RetryTimeout::Never;
+    let mut processed = Processed {
+        records: Vec::with_capacity(batch.len()),
+        ..Processed::default()
+    };
+    for original in batch {
+        let headers = match convert_headers(
+            &converters,
+            &original.topic,
+            original
+                .headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_deref())),
+        ) {
+            Step::Done(headers) => headers,
+            Step::Failed {
+                stage,
+                class_name,
+                error,
+            } => {
+                tolerate(
+                    env,
+                    stage,
+                    class_name,
+                    error,
+                    original,
+                    &mut processed.failed,
+                )?;
+                continue;
+            }
+        };
+        let mut parts = Vec::with_capacity(2);
+        let mut failure = None;
+        for (stage, converter, class_name, bytes) in [
+            (
+                Stage::KeyConverter,
+                &converters.key,
+                &converters.class_names.key,
+                original.key.as_deref(),
+            ),
+            (
+                Stage::ValueConverter,
+                &converters.value,
+                &converters.class_names.value,
+                original.value.as_deref(),
+            ),
+        ] {
+            let topic = original.topic.as_str();
+            let headers = &headers;
+            let result = if retry {
+                env.errors
+                    .retrying(stopping, || {
+                        converter.to_connect_data(topic, headers, bytes)
+                    })
+                    .await
+            } else {
+                converter.to_connect_data(topic, headers, bytes).await
+            };
+            match result {
+                Ok(converted) => parts.push(converted),
+                Err(error) => {
+                    failure = Some((stage, class_name.clone(), error));
+                    break;
+                }
+            }
+        }
+        if let Some((stage, class_name, error)) = failure {
+            tolerate(
+                env,
+                stage,
+                class_name,
+                error,
+                original,
+                &mut processed.failed,
+            )?;
+            continue;
+        }
+        let (Some(value), Some(key)) = (parts.pop(), parts.pop()) else {
+            continue;
+        };
+        let meta = Consumed {
+            topic: &original.topic,
+            partition: original.partition,
+            offset: original.offset,
+            timestamp: original.timestamp,
+            timestamp_type: original.timestamp_type,
+        };
+        let record = sink_record(meta, headers, key, value);
+        let env_ref = &mut *env;
+        match transform_with_retries(&mut env_ref.transforms, &env_ref.errors, stopping, record)
+            .await
+        {
+            Step::Done(Some(record)) => {
+                if keep_originals {
+                    processed.originals.insert(id_of(&original), original);
+                }
+                processed.records.push(record);
+            }
+            Step::Done(None) => {}
+            Step::Failed {
+                stage,
+                class_name,
+                error,
+            } => tolerate(
+                env,
+                stage,
+                class_name,
+                error,
+                original,
+                &mut processed.failed,
+            )?,
+        }
+    }
+    Ok(processed)
+}
