@@ -160,6 +160,40 @@ fn tolerate(
     Ok(())
 }
 
+/// Keeps a transformed record for `put` (with its consumed bytes when the task may report
+/// it as errant), or handles its failure.
+fn collect(
+    env: &TaskEnv,
+    step: Step<Option<ConnectRecord>>,
+    original: impl FnOnce() -> OriginalRecord,
+    keep_originals: bool,
+    processed: &mut Processed,
+) -> Result<(), Failure> {
+    match step {
+        Step::Done(Some(record)) => {
+            if keep_originals {
+                let original = original();
+                processed.originals.insert(id_of(&original), original);
+            }
+            processed.records.push(record);
+            Ok(())
+        }
+        Step::Done(None) => Ok(()),
+        Step::Failed {
+            stage,
+            class_name,
+            error,
+        } => tolerate(
+            env,
+            stage,
+            class_name,
+            error,
+            original(),
+            &mut processed.failed,
+        ),
+    }
+}
+
 fn id_of(original: &OriginalRecord) -> RecordId {
     (original.topic.clone(), original.partition, original.offset)
 }
@@ -245,34 +279,19 @@ pub(crate) fn process_borrowed(
                 continue;
             }
         };
-        match transform(&mut env.transforms, record) {
-            Step::Done(Some(record)) => {
-                if keep_originals {
-                    let original = original_of(message);
-                    processed.originals.insert(id_of(&original), original);
-                }
-                processed.records.push(record);
-            }
-            Step::Done(None) => {}
-            Step::Failed {
-                stage,
-                class_name,
-                error,
-            } => {
-                if env.errors.retries(&error) {
-                    return Ok(SyncOutcome::Retry);
-                }
-                let original = original_of(message);
-                tolerate(
-                    env,
-                    stage,
-                    class_name,
-                    error,
-                    original,
-                    &mut processed.failed,
-                )?;
-            }
+        let step = transform(&mut env.transforms, record);
+        if let Step::Failed { error, .. } = &step
+            && env.errors.retries(error)
+        {
+            return Ok(SyncOutcome::Retry);
         }
+        collect(
+            env,
+            step,
+            || original_of(message),
+            keep_originals,
+            &mut processed,
+        )?;
     }
     Ok(SyncOutcome::Done(processed))
 }
@@ -375,29 +394,10 @@ pub(crate) async fn process_owned(
         };
         let record = sink_record(meta, headers, key, value);
         let env_ref = &mut *env;
-        match transform_with_retries(&mut env_ref.transforms, &env_ref.errors, stopping, record)
-            .await
-        {
-            Step::Done(Some(record)) => {
-                if keep_originals {
-                    processed.originals.insert(id_of(&original), original);
-                }
-                processed.records.push(record);
-            }
-            Step::Done(None) => {}
-            Step::Failed {
-                stage,
-                class_name,
-                error,
-            } => tolerate(
-                env,
-                stage,
-                class_name,
-                error,
-                original,
-                &mut processed.failed,
-            )?,
-        }
+        let step =
+            transform_with_retries(&mut env_ref.transforms, &env_ref.errors, stopping, record)
+                .await;
+        collect(env, step, || original, keep_originals, &mut processed)?;
     }
     Ok(processed)
 }

@@ -5,8 +5,10 @@
 //! that only when retries are configured), and the caller decides with the
 //! [`ErrorHandler`] whether the record is skipped or the task fails.
 
+use std::ops::ControlFlow;
+
 use connect_core::{ConnectError, ConnectRecord};
-use connect_transforms::chain::TransformChain;
+use connect_transforms::chain::{TransformChain, TransformStage};
 
 use crate::errors::{ErrorHandler, RetryTimeout, Stage};
 
@@ -23,6 +25,23 @@ pub(crate) enum Step<T> {
     },
 }
 
+/// Where the chain goes after one stage: on with the next record, or stop with the outcome
+/// (dropped or failed).
+fn after_stage(
+    stage: &TransformStage,
+    result: Result<Option<ConnectRecord>, ConnectError>,
+) -> ControlFlow<Step<Option<ConnectRecord>>, ConnectRecord> {
+    match result {
+        Ok(Some(next)) => ControlFlow::Continue(next),
+        Ok(None) => ControlFlow::Break(Step::Done(None)),
+        Err(error) => ControlFlow::Break(Step::Failed {
+            stage: Stage::Transformation,
+            class_name: stage.class_name().to_string(),
+            error,
+        }),
+    }
+}
+
 /// Applies every stage without retrying, for the synchronous conversion path; a retriable
 /// failure that should be retried comes back as `Failed` and the caller switches to
 /// [`transform_with_retries`].
@@ -31,16 +50,10 @@ pub(crate) fn transform(
     mut record: ConnectRecord,
 ) -> Step<Option<ConnectRecord>> {
     for stage in chain.stages_mut() {
-        match stage.apply(record) {
-            Ok(Some(next)) => record = next,
-            Ok(None) => return Step::Done(None),
-            Err(error) => {
-                return Step::Failed {
-                    stage: Stage::Transformation,
-                    class_name: stage.class_name().to_string(),
-                    error,
-                };
-            }
+        let result = stage.apply(record);
+        match after_stage(stage, result) {
+            ControlFlow::Continue(next) => record = next,
+            ControlFlow::Break(outcome) => return outcome,
         }
     }
     Step::Done(Some(record))
@@ -65,16 +78,9 @@ pub(crate) async fn transform_with_retries(
                 async move { result }
             })
             .await;
-        match result {
-            Ok(Some(next)) => record = next,
-            Ok(None) => return Step::Done(None),
-            Err(error) => {
-                return Step::Failed {
-                    stage: Stage::Transformation,
-                    class_name: stage.class_name().to_string(),
-                    error,
-                };
-            }
+        match after_stage(stage, result) {
+            ControlFlow::Continue(next) => record = next,
+            ControlFlow::Break(outcome) => return outcome,
         }
     }
     Step::Done(Some(record))

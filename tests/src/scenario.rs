@@ -100,6 +100,11 @@ pub async fn sink_offset(client: &mut ConnectClient, name: &str) -> Option<i64> 
         .await
         .unwrap_or_else(|e| panic!("offsets of {name}: {e}"))
         .offsets;
+    kafka_offset_of(&offsets)
+}
+
+/// The `kafka_offset` of the first partition in a sink connector's offsets.
+pub fn kafka_offset_of(offsets: &[v1::ConnectorOffset]) -> Option<i64> {
     offsets.first().and_then(|o| {
         match o
             .offset

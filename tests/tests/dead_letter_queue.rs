@@ -178,7 +178,19 @@ async fn tolerated_bad_records_go_to_the_dead_letter_queue_byte_for_byte() {
     .await;
     wait_for_offset(&client, &name, 6).await;
 
-    // The dead letter queue holds the bad records exactly as consumed, plus context.
+    // The dead letter queue is created with one partition, so it keeps the failures' order,
+    // and holds the bad records exactly as consumed, plus context.
+    let metadata_reader: rdkafka::consumer::BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", kafka::bootstrap_servers())
+        .create()
+        .expect("metadata client");
+    let metadata = rdkafka::consumer::Consumer::fetch_metadata(
+        &metadata_reader,
+        Some(&dlq),
+        Duration::from_secs(10),
+    )
+    .expect("dead letter queue metadata");
+    assert_eq!(metadata.topics()[0].partitions().len(), 1);
     let dead = kafka::consume(&dlq, 2, TIMEOUT);
     assert_eq!(dead.len(), 2, "dead letter queue records");
     assert_eq!(dead[0].payload(), Some(r#"{"n":"#.as_bytes()));

@@ -7,7 +7,7 @@ use std::time::Duration;
 use connect_proto::v1::{self, State};
 use connect_tests::connectd::{Connectd, Options, free_port};
 use connect_tests::kafka;
-use connect_tests::scenario::{props, status, wait_for_state};
+use connect_tests::scenario::{kafka_offset_of, props, status, wait_for_state};
 use connect_tests::wait::eventually;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -73,22 +73,6 @@ async fn connector_files_start_connectors_and_states_survive_restarts() {
     connectd.stop().await;
 }
 
-fn committed_offset(offsets: &[v1::ConnectorOffset]) -> Option<i64> {
-    offsets.first().and_then(|o| {
-        match o
-            .offset
-            .as_ref()?
-            .fields
-            .get("kafka_offset")?
-            .kind
-            .as_ref()?
-        {
-            prost_types::value::Kind::NumberValue(n) => Some(*n as i64),
-            _ => None,
-        }
-    })
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn graceful_shutdown_commits_what_the_sink_flushed() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -142,7 +126,7 @@ async fn graceful_shutdown_commits_what_the_sink_flushed() {
         .expect("offsets")
         .offsets;
     assert_eq!(
-        committed_offset(&before),
+        kafka_offset_of(&before),
         None,
         "nothing is committed before the flush interval"
     );
@@ -157,7 +141,7 @@ async fn graceful_shutdown_commits_what_the_sink_flushed() {
         .expect("offsets")
         .offsets;
     assert_eq!(
-        committed_offset(&after),
+        kafka_offset_of(&after),
         Some(25),
         "the shutdown committed every flushed record"
     );
