@@ -40,4 +40,4 @@ echo "test.sh: KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS} TANSU_BIN=${TA
 
 # End-to-end tests run connectd as a process: build it (once, shared with the tests' build).
 cargo build --locked -p connect-server --bin connectd
-cargo test --workspace --locked "$@"
+cargo test --workspace --locked --no-fail-fast "$@"

@@ -13,6 +13,11 @@
 //! - `json_serialize_deserialize`: `JsonConverter` (Kafka's default `schemas.enable=true`)
 //!   writing the same record's value and reading the bytes back (freeing both results).
 //! - `json_noschemas_serialize_deserialize`: the same with `schemas.enable=false`.
+//! - `passthrough_chain`: five stages whose transformation returns the record untouched
+//!   and implements only `apply`, applied like `chain` (net of `clone_record`): what a
+//!   transformation without `apply_in_place` costs for handing the record by value through
+//!   the default in-place adapter, before doing any work. The five SMTs of `chain`
+//!   implement `apply_in_place`, so they do not pay this.
 //!
 //! Every function is a plain `iter` loop: criterion's batched modes (which keep the clone
 //! out of the timing) add page faults and copies of their own that swamp a few hundred
@@ -32,8 +37,10 @@ use connect_bench::json_converter;
 use connect_core::config::Properties;
 use connect_core::logical;
 use connect_core::plugin::PluginRegistry;
-use connect_core::{ConnectRecord, Schema, SchemaBuilder, Struct, SyncConverter, Value};
-use connect_transforms::chain::TransformChain;
+use connect_core::{
+    ConnectRecord, Result, Schema, SchemaBuilder, Struct, SyncConverter, Transformation, Value,
+};
+use connect_transforms::chain::{TransformChain, TransformStage};
 use criterion::Criterion;
 
 const GROUP: &str = "smt_chain_order";
@@ -43,6 +50,7 @@ const CHAIN: &str = "chain";
 const CLONE: &str = "clone_record";
 const JSON: &str = "json_serialize_deserialize";
 const JSON_NO_SCHEMAS: &str = "json_noschemas_serialize_deserialize";
+const PASSTHROUGH: &str = "passthrough_chain";
 
 /// The five SMTs, as a connector config lists them.
 const CHAIN_CONFIG: &[(&str, &str)] = &[
@@ -129,6 +137,24 @@ fn chain_of(aliases: &str) -> TransformChain {
     TransformChain::from_config(&props, &registry).expect("the benchmark chain is valid")
 }
 
+/// A transformation that does nothing: the stage overhead alone.
+struct Passthrough;
+
+impl Transformation for Passthrough {
+    fn apply(&mut self, record: ConnectRecord) -> Result<Option<ConnectRecord>> {
+        Ok(Some(record))
+    }
+}
+
+/// Five [`Passthrough`] stages, as many as the measured chain has.
+fn passthrough_chain() -> TransformChain {
+    TransformChain::new(
+        (0..5)
+            .map(|_| TransformStage::new("passthrough", "Passthrough", Box::new(Passthrough)))
+            .collect(),
+    )
+}
+
 fn smt_chain(c: &mut Criterion) {
     let schema = order_schema();
     let record = order_record(&schema);
@@ -171,6 +197,14 @@ fn smt_chain(c: &mut Criterion) {
             })
         });
     }
+    let mut passthrough = passthrough_chain();
+    group.bench_function(PASSTHROUGH, |b| {
+        b.iter(|| {
+            passthrough
+                .apply(black_box(record.clone()))
+                .expect("passthrough applies")
+        })
+    });
     group.finish();
 
     // Each SMT alone on the same input, to see where the chain's time goes.
@@ -223,10 +257,16 @@ fn report() {
     let chain = chain - clone;
     println!("\nSMT chain vs JSON converter, medians per record (10-field struct):");
     println!("  5-SMT chain (minus the {clone:.0} ns record clone+drop)  {chain:>6.0} ns");
+    if let Some(passthrough) = median(GROUP, PASSTHROUGH) {
+        println!(
+            "  (5 by-value no-op stages, for comparison)         {:>6.0} ns",
+            passthrough - clone
+        );
+    }
     for alias in SINGLE {
         if let Some(single) = median(SINGLE_GROUP, alias) {
             println!(
-                "    {alias:<8} alone                               {:>6.0} ns",
+                "    {alias:<8} alone (with its stage)              {:>6.0} ns",
                 single - clone
             );
         }
@@ -243,7 +283,7 @@ fn report() {
     }
 }
 
-/// Short runs: three functions on a shared 2-core machine; the ratio between neighbours
+/// Short runs: a dozen functions on a shared 2-core machine; the ratio between neighbours
 /// measured under the same conditions is the point.
 fn config() -> Criterion {
     Criterion::default()

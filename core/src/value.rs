@@ -395,6 +395,12 @@ impl Struct {
         self.values
     }
 
+    /// Takes the schema and the field values out, so a transform that keeps the schema can
+    /// rebuild the struct without touching the schema's reference count.
+    pub fn into_parts(self) -> (Schema, Vec<Value>) {
+        (self.schema, self.values)
+    }
+
     fn lookup(&self, name: &str) -> Result<&Field> {
         self.schema
             .field(name)

@@ -111,14 +111,18 @@ pub fn client_config(
     config
 }
 
-/// Producer defaults for source tasks: every record acknowledged by all in-sync replicas,
-/// idempotent (no duplicates or reordering on retry), and delivery retried for as long as
-/// the broker is down instead of failing the task (Kafka Connect's `delivery.timeout.ms`
-/// of `Integer.MAX_VALUE`).
+/// Producer defaults for source tasks and dead letter queues: every record acknowledged by
+/// all in-sync replicas, idempotent (no duplicates or reordering on retry), and delivery
+/// retried for as long as the broker is down instead of failing the task (Kafka Connect's
+/// `delivery.timeout.ms` of `Integer.MAX_VALUE`).
 pub const PRODUCER_DEFAULTS: &[(&str, &str)] = &[
     ("acks", "all"),
     ("enable.idempotence", "true"),
     ("message.timeout.ms", "0"),
+    // Missing topics are created by the runtime with the connector's
+    // `topic.creation.default.*` settings (KIP-158); a metadata request must not let the
+    // broker create them first with its own defaults.
+    ("allow.auto.create.topics", "false"),
 ];
 
 /// Consumer defaults for sink tasks: offsets committed only by the runtime after a flush,

@@ -468,10 +468,18 @@ impl SourceTaskExecutor {
             .config()
             .log_include_messages
             .then(|| describe_source_record(&record));
-        let control = self.env.control.clone();
-        let stopping = move || *control.borrow() == TaskTarget::Stopped;
+        // Only retries look at the target state: no per-record cost without them.
+        let control = (self.env.errors.config().retry_timeout != RetryTimeout::Never)
+            .then(|| self.env.control.clone());
+        let stopping = move || {
+            control
+                .as_ref()
+                .is_some_and(|c| *c.borrow() == TaskTarget::Stopped)
+        };
         let env = &mut self.env;
-        let mut record =
+        let mut record = if env.transforms.is_empty() {
+            record
+        } else {
             match transform_with_retries(&mut env.transforms, &env.errors, &stopping, record).await
             {
                 Step::Done(Some(record)) => record,
@@ -481,7 +489,8 @@ impl SourceTaskExecutor {
                     class_name,
                     error,
                 } => return skip_or_fail(env, stage, class_name, error, described),
-            };
+            }
+        };
         let mut converted = [None, None];
         for (slot, stage) in converted
             .iter_mut()

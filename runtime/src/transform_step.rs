@@ -5,8 +5,6 @@
 //! that only when retries are configured), and the caller decides with the
 //! [`ErrorHandler`] whether the record is skipped or the task fails.
 
-use std::ops::ControlFlow;
-
 use connect_core::{ConnectError, ConnectRecord};
 use connect_transforms::chain::{TransformChain, TransformStage};
 
@@ -25,41 +23,34 @@ pub(crate) enum Step<T> {
     },
 }
 
-/// Where the chain goes after one stage: on with the next record, or stop with the outcome
-/// (dropped or failed).
-fn after_stage(
-    stage: &TransformStage,
-    result: Result<Option<ConnectRecord>, ConnectError>,
-) -> ControlFlow<Step<Option<ConnectRecord>>, ConnectRecord> {
-    match result {
-        Ok(Some(next)) => ControlFlow::Continue(next),
-        Ok(None) => ControlFlow::Break(Step::Done(None)),
-        Err(error) => ControlFlow::Break(Step::Failed {
-            stage: Stage::Transformation,
-            class_name: stage.class_name().to_string(),
-            error,
-        }),
+/// A stage's failure as a step outcome.
+fn failed(stage: &TransformStage, error: ConnectError) -> Step<Option<ConnectRecord>> {
+    Step::Failed {
+        stage: Stage::Transformation,
+        class_name: stage.class_name().to_string(),
+        error,
     }
 }
 
 /// Applies every stage without retrying, for the synchronous conversion path; a retriable
 /// failure that should be retried comes back as `Failed` and the caller switches to
-/// [`transform_with_retries`].
+/// [`transform_with_retries`]. The record goes through the stages in place.
 pub(crate) fn transform(
     chain: &mut TransformChain,
     mut record: ConnectRecord,
 ) -> Step<Option<ConnectRecord>> {
     for stage in chain.stages_mut() {
-        let result = stage.apply(record);
-        match after_stage(stage, result) {
-            ControlFlow::Continue(next) => record = next,
-            ControlFlow::Break(outcome) => return outcome,
+        match stage.apply_in_place(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Step::Done(None),
+            Err(error) => return failed(stage, error),
         }
     }
     Step::Done(Some(record))
 }
 
-/// Applies every stage, retrying retriable failures as `errors.retry.timeout` allows.
+/// Applies every stage, retrying retriable failures as `errors.retry.timeout` allows (each
+/// attempt starts from a copy of the stage's input).
 pub(crate) async fn transform_with_retries(
     chain: &mut TransformChain,
     errors: &ErrorHandler,
@@ -74,13 +65,17 @@ pub(crate) async fn transform_with_retries(
         let input = record;
         let result = errors
             .retrying(stopping, || {
-                let result = stage.apply(input.clone());
+                let mut attempt = input.clone();
+                let result = stage
+                    .apply_in_place(&mut attempt)
+                    .map(|kept| kept.then_some(attempt));
                 async move { result }
             })
             .await;
-        match after_stage(stage, result) {
-            ControlFlow::Continue(next) => record = next,
-            ControlFlow::Break(outcome) => return outcome,
+        match result {
+            Ok(Some(next)) => record = next,
+            Ok(None) => return Step::Done(None),
+            Err(error) => return failed(stage, error),
         }
     }
     Step::Done(Some(record))

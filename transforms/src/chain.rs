@@ -98,6 +98,18 @@ impl TransformStage {
         }
         self.transformation.apply(record)
     }
+
+    /// Applies the transformation to the record where it lies if the predicate (XOR
+    /// `negate`) says so: `Ok(false)` means the record was dropped. The form the chain
+    /// uses, see [`Transformation::apply_in_place`].
+    pub fn apply_in_place(&mut self, record: &mut ConnectRecord) -> Result<bool> {
+        if let Some(condition) = &self.predicate
+            && condition.predicate.test(record)? == condition.negate
+        {
+            return Ok(true);
+        }
+        self.transformation.apply_in_place(record)
+    }
 }
 
 impl fmt::Debug for TransformStage {
@@ -163,15 +175,13 @@ impl TransformChain {
     }
 
     /// Applies every stage in order, stopping as soon as one drops the record.
-    pub fn apply(&mut self, record: ConnectRecord) -> Result<Option<ConnectRecord>> {
-        let mut current = record;
+    pub fn apply(&mut self, mut record: ConnectRecord) -> Result<Option<ConnectRecord>> {
         for stage in &mut self.stages {
-            match stage.apply(current)? {
-                Some(next) => current = next,
-                None => return Ok(None),
+            if !stage.apply_in_place(&mut record)? {
+                return Ok(None);
             }
         }
-        Ok(Some(current))
+        Ok(Some(record))
     }
 }
 

@@ -3,7 +3,10 @@
 //!
 //! Each SMT with Key and Value variants is one type parameterised by [`side::Side`], so the
 //! two variants cannot drift apart. Schema'd records get their output schema derived once per
-//! input schema and kept in a [`schema_cache::SchemaCache`].
+//! input schema and kept in a [`schema_cache::SchemaCache`]; the SMTs that rebuild structs on
+//! every record (InsertField, ReplaceField, Cast, MaskField, ValueToKey) keep a whole per-schema
+//! plan in a [`schema_cache::PlanCache`] instead (see [`struct_plan`]), so a record costs a
+//! pointer comparison and moving its values, not lookups by name or copies.
 //!
 //! Every module that holds a plugin exposes `plugins()`, and [`plugins`] concatenates them:
 //! adding an SMT is one module and one line here.
@@ -33,6 +36,7 @@ pub mod schema_util;
 pub mod schemaless;
 pub mod set_schema_metadata;
 pub mod side;
+pub mod struct_plan;
 pub mod timestamp_converter;
 pub mod timestamp_router;
 pub mod value_to_key;

@@ -8,19 +8,18 @@
 //! number type through `BigDecimal` (so `1.5` masks an integer as 1), used as-is for
 //! strings, and refused for other types.
 
-use std::collections::HashSet;
-
 use connect_core::config::{ConfigDef, ConfigKey, ConfigType, Importance, Properties, Validator};
 use connect_core::plugin::Plugin;
 use connect_core::{
-    BigDecimal, ConnectError, ConnectRecord, Result, Struct, Transformation, Value,
+    BigDecimal, ConnectError, ConnectRecord, Result, Schema, Struct, Transformation, Value,
 };
 
 use crate::java_decimal::{self, NUMBER_FORMAT_EXCEPTION};
 use crate::requirements::{into_map, into_struct};
-use crate::schema_util::into_field_values;
+use crate::schema_cache::PlanCache;
 use crate::schemaless;
 use crate::side::Side;
+use crate::struct_plan::{NullDefaults, PutCheck};
 use crate::{REPLACE_NULL_WITH_DEFAULT, replace_null_with_default_key};
 
 /// The Kafka Connect class name of the key variant.
@@ -89,9 +88,57 @@ fn custom_mask(value: &Value, replacement: &str) -> Result<Value> {
 pub struct MaskField {
     side: Side,
     fields: Vec<String>,
-    masked: HashSet<String>,
     replacement: Option<String>,
     replace_null_with_default: bool,
+    plans: PlanCache<MaskPlan>,
+}
+
+/// What masking structs of one schema takes, worked out once per schema.
+#[derive(Debug)]
+struct MaskPlan {
+    defaults: NullDefaults,
+    /// The fields to mask and/or to check, in field order: Kafka rebuilds the struct with
+    /// `put`, which rejects a null in a required field (masks keep each value's Java type,
+    /// so a null is all that can fail).
+    steps: Vec<MaskStep>,
+}
+
+/// One field of a [`MaskPlan`].
+#[derive(Debug)]
+struct MaskStep {
+    index: usize,
+    mask: bool,
+    required: bool,
+}
+
+impl MaskPlan {
+    fn new(masked: &[String], schema: &Schema, replace_null_with_default: bool) -> Self {
+        let steps = schema
+            .fields()
+            .iter()
+            .map(|field| MaskStep {
+                index: field.index(),
+                mask: masked.iter().any(|name| name == field.name()),
+                required: !field.schema().is_optional(),
+            })
+            .filter(|step| step.mask || step.required)
+            .collect();
+        Self {
+            defaults: NullDefaults::of(schema, replace_null_with_default, |_| true),
+            steps,
+        }
+    }
+}
+
+/// Kafka's `masked`: null stays null, anything else gets the neutral or custom mask.
+fn mask(value: Value, replacement: Option<&str>) -> Result<Value> {
+    if value.is_null() {
+        return Ok(Value::Null);
+    }
+    match replacement {
+        None => neutral_mask(&value),
+        Some(replacement) => custom_mask(&value, replacement),
+    }
 }
 
 impl MaskField {
@@ -126,56 +173,64 @@ impl MaskField {
         }
         Ok(Self {
             side,
-            masked: fields.iter().cloned().collect(),
             fields,
             replacement: config.string(REPLACEMENT).map(str::to_string),
             replace_null_with_default: config.boolean(REPLACE_NULL_WITH_DEFAULT).unwrap_or(true),
+            plans: PlanCache::default(),
         })
-    }
-
-    fn mask(&self, value: Value) -> Result<Value> {
-        if value.is_null() {
-            return Ok(Value::Null);
-        }
-        match &self.replacement {
-            None => neutral_mask(&value),
-            Some(replacement) => custom_mask(&value, replacement),
-        }
     }
 
     fn apply_schemaless(&self, value: Value) -> Result<Value> {
         let mut entries = into_map(value, PURPOSE)?;
         for field in &self.fields {
-            let masked = self.mask(schemaless::get_or_null(&entries, field))?;
+            let masked = mask(
+                schemaless::get_or_null(&entries, field),
+                self.replacement.as_deref(),
+            )?;
             schemaless::put(&mut entries, field, masked);
         }
         Ok(Value::Map(entries))
     }
 
-    fn apply_with_schema(&self, value: Value) -> Result<Value> {
+    fn apply_with_schema(&mut self, value: Value) -> Result<Value> {
         let original = into_struct(value, PURPOSE)?;
-        let schema = original.schema().clone();
-        let mut values = into_field_values(original, self.replace_null_with_default);
-        for (slot, field) in values.iter_mut().zip(schema.fields()) {
-            if self.masked.contains(field.name()) {
-                *slot = self.mask(std::mem::take(slot))?;
+        let (fields, replace) = (&self.fields, self.replace_null_with_default);
+        let plan = self
+            .plans
+            .get_or_build(original.schema(), |s| Ok(MaskPlan::new(fields, s, replace)))?;
+        // Same schema in and out: the struct keeps its schema and values, masked in place.
+        let (schema, mut values) = original.into_parts();
+        plan.defaults.fill(&schema, &mut values);
+        for step in &plan.steps {
+            let (Some(slot), Some(field)) =
+                (values.get_mut(step.index), schema.fields().get(step.index))
+            else {
+                continue;
+            };
+            if step.mask {
+                *slot = mask(std::mem::take(slot), self.replacement.as_deref())?;
+            }
+            if step.required {
+                PutCheck::NotNull.run(field, slot)?;
             }
         }
-        // Kafka's masks keep each value's Java type, so they fit the field schema as far as
-        // Kafka checks (a Decimal's scale is not checked, and Kafka lets it through).
         Ok(Value::Struct(Struct::from_values_unchecked(schema, values)))
     }
 }
 
 impl Transformation for MaskField {
     fn apply(&mut self, mut record: ConnectRecord) -> Result<Option<ConnectRecord>> {
-        let (schema, value) = self.side.take(&mut record);
+        Ok(self.apply_in_place(&mut record)?.then_some(record))
+    }
+
+    fn apply_in_place(&mut self, record: &mut ConnectRecord) -> Result<bool> {
+        let (schema, value) = self.side.take(record);
         let value = match &schema {
             None => self.apply_schemaless(value)?,
             Some(_) => self.apply_with_schema(value)?,
         };
-        self.side.set(&mut record, schema, value);
-        Ok(Some(record))
+        self.side.set(record, schema, value);
+        Ok(true)
     }
 }
 
@@ -200,6 +255,77 @@ pub(crate) fn plugins() -> Vec<Plugin> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use connect_core::SchemaBuilder;
+    use connect_core::config::properties;
+
+    /// `id` required int64, `email` required string, `blob` optional bytes.
+    fn record(id: Value, email: Value, blob: Value) -> ConnectRecord {
+        let schema = SchemaBuilder::structure()
+            .field("id", SchemaBuilder::int64().build().expect("id"))
+            .field("email", SchemaBuilder::string().build().expect("email"))
+            .field(
+                "blob",
+                SchemaBuilder::bytes().optional().build().expect("blob"),
+            )
+            .build()
+            .expect("struct");
+        let value = Struct::from_values_unchecked(schema.clone(), vec![id, email, blob]);
+        ConnectRecord::source("t", Some(schema), Value::Struct(value))
+    }
+
+    fn mask_fields(fields: &str, record: ConnectRecord) -> Result<ConnectRecord> {
+        let mut smt = MaskField::new(Side::Value, &properties(&[("fields", fields)]))?;
+        smt.apply(record.clone())?;
+        smt.apply(record).map(|out| out.expect("kept"))
+    }
+
+    #[test]
+    fn masks_in_place_and_keeps_the_schema() {
+        let input = record(Value::Int64(3), Value::from("a@b"), Value::Null);
+        let schema = input.value_schema.clone().expect("schema");
+        let out = mask_fields("email,blob", input).expect("apply");
+        let value = out.value.as_struct().expect("struct");
+        assert!(value.schema().ptr_eq(&schema));
+        assert_eq!(
+            value.values(),
+            [Value::Int64(3), Value::from(""), Value::Null]
+        );
+    }
+
+    #[test]
+    fn fields_are_masked_and_put_in_order_as_in_kafka() {
+        // A required field left null fails when Kafka puts it, masked or not...
+        let err = mask_fields("email", record(Value::Int64(3), Value::Null, Value::Null))
+            .expect_err("email is required");
+        assert_eq!(
+            err.message(),
+            "Invalid value: null used for required field: \"email\", schema type: STRING"
+        );
+        // ...before a later field that cannot be masked...
+        let err = mask_fields(
+            "blob",
+            record(Value::Null, Value::from("x"), Value::Bytes(vec![1])),
+        )
+        .expect_err("id is required");
+        assert_eq!(
+            err.message(),
+            "Invalid value: null used for required field: \"id\", schema type: INT64"
+        );
+        // ...but after an earlier field that cannot be masked.
+        let input = SchemaBuilder::structure()
+            .field("blob", SchemaBuilder::bytes().build().expect("blob"))
+            .field("id", SchemaBuilder::int64().build().expect("id"))
+            .build()
+            .expect("struct");
+        let value =
+            Struct::from_values_unchecked(input.clone(), vec![Value::Bytes(vec![1]), Value::Null]);
+        let err = mask_fields(
+            "blob",
+            ConnectRecord::source("t", Some(input), Value::Struct(value)),
+        )
+        .expect_err("bytes cannot be masked");
+        assert_eq!(err.message(), "Cannot mask value of type: class [B");
+    }
 
     #[test]
     fn replacements_convert_through_big_decimal() {

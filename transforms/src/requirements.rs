@@ -23,13 +23,20 @@ pub fn require_struct_or_null<'a>(value: &'a Value, purpose: &str) -> Result<Opt
 
 /// Takes ownership of a struct value, or fails as [`require_struct`] does; for SMTs that
 /// rebuild the value and can move its fields instead of copying them.
+#[inline]
 pub fn into_struct(value: Value, purpose: &str) -> Result<Struct> {
     match value {
         Value::Struct(s) => Ok(s),
-        other => Err(require_struct(&other, purpose).err().unwrap_or_else(|| {
-            ConnectError::data(format!("Only Struct objects supported for [{purpose}]"))
-        })),
+        other => Err(not_a_struct(&other, purpose)),
     }
+}
+
+/// The error of [`into_struct`], kept out of line: it runs once per bad record at most.
+#[cold]
+fn not_a_struct(value: &Value, purpose: &str) -> ConnectError {
+    require_struct(value, purpose).err().unwrap_or_else(|| {
+        ConnectError::data(format!("Only Struct objects supported for [{purpose}]"))
+    })
 }
 
 /// Takes ownership of a schemaless map's entries, or fails as [`require_map`] does.

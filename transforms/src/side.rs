@@ -17,6 +17,7 @@ pub enum Side {
 
 impl Side {
     /// The schema of this side.
+    #[inline]
     pub fn schema(self, record: &ConnectRecord) -> Option<&Schema> {
         match self {
             Side::Key => record.key_schema.as_ref(),
@@ -25,6 +26,7 @@ impl Side {
     }
 
     /// The value of this side.
+    #[inline]
     pub fn value(self, record: &ConnectRecord) -> &Value {
         match self {
             Side::Key => &record.key,
@@ -33,6 +35,7 @@ impl Side {
     }
 
     /// Takes the schema and value out of the record, leaving no schema and null.
+    #[inline]
     pub fn take(self, record: &mut ConnectRecord) -> (Option<Schema>, Value) {
         match self {
             Side::Key => (record.key_schema.take(), std::mem::take(&mut record.key)),
@@ -44,6 +47,7 @@ impl Side {
     }
 
     /// Replaces this side's schema and value.
+    #[inline]
     pub fn set(self, record: &mut ConnectRecord, schema: Option<Schema>, value: Value) {
         match self {
             Side::Key => {

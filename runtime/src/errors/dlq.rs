@@ -58,9 +58,8 @@ impl DeadLetterQueue {
             format!("connector-dlq-producer-{connector}-{task_id}"),
         );
         // The topic is created below with one partition, as Kafka Connect does, so the
-        // dead letter queue keeps the order of failures; a metadata request must not let
-        // the broker create it first with its own defaults.
-        producer_config.set("allow.auto.create.topics", "false");
+        // dead letter queue keeps the order of failures (the producer defaults keep a
+        // metadata request from letting the broker create it first).
         let producer: FutureProducer = producer_config.create().map_err(|e| {
             ConnectError::connect(format!(
                 "Could not initialize dead letter queue with topic={topic}: {e}"

@@ -17,17 +17,17 @@ use connect_core::config::{
     ConfigDef, ConfigKey, ConfigType, ConfigValue, Importance, Properties, Validator,
 };
 use connect_core::plugin::Plugin;
-use connect_core::validate::validate_field_value;
 use connect_core::{
     ConnectError, ConnectRecord, Result, Schema, SchemaBuilder, SchemaType, Struct, Transformation,
     Value,
 };
 
 use crate::requirements::{require_map, require_struct};
-use crate::schema_cache::SchemaCache;
+use crate::schema_cache::PlanCache;
 use crate::schema_util::{copy_schema_basics, copy_struct_basics, field_value};
 use crate::schemaless;
 use crate::side::Side;
+use crate::struct_plan::{NullDefaults, PutCheck, PutChecks};
 use crate::{REPLACE_NULL_WITH_DEFAULT, replace_null_with_default_key};
 
 /// The Kafka Connect class name of the key variant.
@@ -64,49 +64,49 @@ pub struct Cast {
     side: Side,
     spec: CastSpec,
     replace_null_with_default: bool,
-    schemas: SchemaCache,
-    /// The plan for the input schema seen last: a stream's records share one schema
-    /// object, so most records skip even the cache lookup.
-    last: Option<Plan>,
+    /// Per record schema, the plan: a stream's records share one schema object, so most
+    /// records find it with one pointer comparison.
+    plans: PlanCache<Plan>,
 }
 
 /// What casting one input schema takes, worked out once per schema.
 #[derive(Debug)]
 struct Plan {
-    input: Schema,
     output: Schema,
-    /// Per field position, the type the field is cast to (field casts only).
-    targets: Vec<Option<SchemaType>>,
+    /// The positions of the fields to cast, in field order, with their target types
+    /// (field casts only).
+    casts: Vec<(usize, SchemaType)>,
+    defaults: NullDefaults,
+    /// What Kafka's `put` of each output value can reject (field casts only): uncast
+    /// fields keep their schema, so only a null in a required field; cast fields get the
+    /// full check.
+    checks: PutChecks,
 }
 
 impl Plan {
-    /// The plan for `schema`, reusing the last one when the schema is the same object.
-    fn for_schema<'a>(
-        last: &'a mut Option<Plan>,
-        schemas: &mut SchemaCache,
-        spec: &CastSpec,
-        schema: &Schema,
-    ) -> Result<&'a Plan> {
-        if !matches!(last, Some(plan) if plan.input.ptr_eq(schema)) {
-            let output = schemas.get_or_derive(schema, |s| derive_schema(spec, s))?;
-            let targets = match spec {
-                CastSpec::Fields(casts) => schema
+    fn new(spec: &CastSpec, schema: &Schema, replace_null_with_default: bool) -> Result<Self> {
+        let output = derive_schema(spec, schema)?;
+        let (casts, checks) = match spec {
+            CastSpec::Fields(casts) => {
+                let mut checks = PutChecks::default();
+                for (field, out) in schema.fields().iter().zip(output.fields()) {
+                    checks.push(field.index(), PutCheck::moved(field.schema(), out.schema()));
+                }
+                let casts = schema
                     .fields()
                     .iter()
-                    .map(|f| casts.get(f.name()).copied())
-                    .collect(),
-                CastSpec::WholeValue(_) => Vec::new(),
-            };
-            *last = Some(Plan {
-                input: schema.clone(),
-                output,
-                targets,
-            });
-        }
-        match last {
-            Some(plan) => Ok(plan),
-            None => Err(ConnectError::data("Cast found no plan for the schema")),
-        }
+                    .filter_map(|f| Some((f.index(), *casts.get(f.name())?)))
+                    .collect();
+                (casts, checks)
+            }
+            CastSpec::WholeValue(_) => (Vec::new(), PutChecks::default()),
+        };
+        Ok(Self {
+            defaults: NullDefaults::of(schema, replace_null_with_default, |_| true),
+            output,
+            casts,
+            checks,
+        })
     }
 }
 
@@ -140,8 +140,7 @@ impl Cast {
             side,
             spec,
             replace_null_with_default: config.boolean(REPLACE_NULL_WITH_DEFAULT).unwrap_or(true),
-            schemas: SchemaCache::default(),
-            last: None,
+            plans: PlanCache::default(),
         })
     }
 
@@ -164,7 +163,10 @@ impl Cast {
     }
 
     fn apply_with_schema(&mut self, schema: &Schema, value: Value) -> Result<(Schema, Value)> {
-        let plan = Plan::for_schema(&mut self.last, &mut self.schemas, &self.spec, schema)?;
+        let (spec, replace) = (&self.spec, self.replace_null_with_default);
+        let plan = self
+            .plans
+            .get_or_build(schema, |s| Plan::new(spec, s, replace))?;
         let casts = match &self.spec {
             CastSpec::WholeValue(target) => {
                 let cast = convert::cast_value(Some(schema), &value, *target)?;
@@ -176,7 +178,7 @@ impl Cast {
             Value::Struct(original) => original,
             other => return Err(not_a_struct(&other)),
         };
-        if original.schema() != &plan.input {
+        if original.schema() != schema {
             let cast = cast_fields_by_name(
                 original,
                 &plan.output,
@@ -188,22 +190,26 @@ impl Cast {
         // The usual case: the struct is of the record's schema (usually the very same
         // object, a pointer comparison), so fields line up with the plan and values move
         // over instead of being copied.
-        let input = original.schema().clone();
-        let mut values = original.into_values();
-        for (index, (field, slot)) in input.fields().iter().zip(values.iter_mut()).enumerate() {
-            if self.replace_null_with_default
-                && slot.is_null()
-                && let Some(default) = field.schema().default_value()
-            {
-                *slot = default.clone();
+        let (input, mut values) = original.into_parts();
+        plan.defaults.fill(&input, &mut values);
+        for &(index, target) in &plan.casts {
+            let (Some(slot), Some(field)) = (values.get_mut(index), input.fields().get(index))
+            else {
+                continue;
+            };
+            match convert::cast_value(Some(field.schema()), slot, target) {
+                Ok(cast) => *slot = cast,
+                Err(e) => {
+                    // Kafka casts and puts field by field: the fields before this one were
+                    // put (and checked) before its cast failed.
+                    plan.checks
+                        .run_before(&plan.output, index, |at| values.get(at))?;
+                    return Err(e);
+                }
             }
-            if let Some(target) = plan.targets.get(index).copied().flatten() {
-                *slot = convert::cast_value(Some(field.schema()), slot, target)?;
-            }
-            // Kafka's `Struct.put` checks every value against its field's schema.
-            let out_field = plan.output.fields().get(index).unwrap_or(field);
-            validate_field_value(field.name(), out_field.schema(), slot)?;
         }
+        // Kafka's `Struct.put` of every value (the first failing field in order is reported).
+        plan.checks.run(&plan.output, &values)?;
         let output = plan.output.clone();
         Ok((
             output.clone(),
@@ -258,10 +264,14 @@ pub(crate) fn put_field(out: &mut Struct, index: usize, name: &str, value: Value
 
 impl Transformation for Cast {
     fn apply(&mut self, mut record: ConnectRecord) -> Result<Option<ConnectRecord>> {
-        if self.side.value(&record).is_null() {
-            return Ok(Some(record));
+        Ok(self.apply_in_place(&mut record)?.then_some(record))
+    }
+
+    fn apply_in_place(&mut self, record: &mut ConnectRecord) -> Result<bool> {
+        if self.side.value(&*record).is_null() {
+            return Ok(true);
         }
-        let (schema, value) = self.side.take(&mut record);
+        let (schema, value) = self.side.take(record);
         let (schema, value) = match schema {
             None => (None, self.apply_schemaless(value)?),
             Some(schema) => {
@@ -269,8 +279,8 @@ impl Transformation for Cast {
                 (Some(schema), value)
             }
         };
-        self.side.set(&mut record, schema, value);
-        Ok(Some(record))
+        self.side.set(record, schema, value);
+        Ok(true)
     }
 }
 

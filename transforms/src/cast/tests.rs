@@ -240,3 +240,33 @@ fn invalid_input_structs_fail_as_kafka_put_does() {
         "Invalid value: null used for required field: \"qty\", schema type: INT32"
     );
 }
+
+#[test]
+fn failed_casts_and_failed_puts_are_reported_in_field_order() {
+    let text = || SchemaBuilder::string().build().expect("string");
+    let int = || SchemaBuilder::int32().build().expect("int32");
+    let run = |schema: Schema, values: Vec<Value>| {
+        let value = Struct::from_values_unchecked(schema.clone(), values);
+        let record = ConnectRecord::source("t", Some(schema), Value::Struct(value));
+        cast(&[("spec", "s:int32")])
+            .apply(record)
+            .expect_err("one field fails")
+    };
+    let null_first = SchemaBuilder::structure()
+        .field("qty", int())
+        .field("s", text())
+        .build()
+        .expect("struct");
+    let err = run(null_first, vec![Value::Null, Value::from("abc")]);
+    assert_eq!(
+        err.message(),
+        "Invalid value: null used for required field: \"qty\", schema type: INT32"
+    );
+    let cast_first = SchemaBuilder::structure()
+        .field("s", text())
+        .field("qty", int())
+        .build()
+        .expect("struct");
+    let err = run(cast_first, vec![Value::from("abc"), Value::Null]);
+    assert!(err.message().contains("abc"), "{}", err.message());
+}
