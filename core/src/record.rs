@@ -70,8 +70,9 @@ pub enum RecordOrigin {
         kafka_offset: i64,
         /// How the timestamp was assigned.
         timestamp_type: TimestampType,
-        /// The topic the record was read from, before any transform renamed it.
-        original_topic: String,
+        /// The topic the record was read from, before any transform renamed it. Shared
+        /// by the records of a batch: one allocation per topic, not per record.
+        original_topic: std::sync::Arc<str>,
         /// The partition the record was read from.
         original_partition: i32,
     },

@@ -9,6 +9,7 @@
 //! path, which retries it properly.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use connect_core::record::{RecordOrigin, TimestampType};
 use connect_core::{ConnectError, ConnectRecord, Headers, SchemaAndValue};
@@ -88,6 +89,7 @@ struct Consumed<'a> {
 
 fn sink_record(
     meta: Consumed<'_>,
+    original_topic: Arc<str>,
     headers: Headers,
     key: SchemaAndValue,
     value: SchemaAndValue,
@@ -104,7 +106,7 @@ fn sink_record(
         origin: RecordOrigin::Sink {
             kafka_offset: meta.offset,
             timestamp_type: meta.timestamp_type,
-            original_topic: meta.topic.to_string(),
+            original_topic,
             original_partition: meta.partition,
         },
     }
@@ -194,6 +196,19 @@ fn collect(
     }
 }
 
+/// The topic name shared by the records of a batch (a batch rarely spans topics): a new
+/// allocation only when the topic changes.
+fn shared_topic(last: &mut Option<Arc<str>>, topic: &str) -> Arc<str> {
+    match last {
+        Some(shared) if &**shared == topic => shared.clone(),
+        _ => {
+            let shared: Arc<str> = Arc::from(topic);
+            *last = Some(shared.clone());
+            shared
+        }
+    }
+}
+
 fn id_of(original: &OriginalRecord) -> RecordId {
     (original.topic.clone(), original.partition, original.offset)
 }
@@ -215,6 +230,7 @@ pub(crate) fn process_borrowed(
         records: Vec::with_capacity(messages.len()),
         ..Processed::default()
     };
+    let mut last_topic = None;
     for message in messages {
         let topic = message.topic();
         let converted = match message.headers() {
@@ -257,7 +273,8 @@ pub(crate) fn process_borrowed(
                     timestamp,
                     timestamp_type,
                 };
-                sink_record(meta, headers, key, value)
+                let original_topic = shared_topic(&mut last_topic, topic);
+                sink_record(meta, original_topic, headers, key, value)
             }
             Step::Failed {
                 stage,
@@ -310,6 +327,7 @@ pub(crate) async fn process_owned(
         records: Vec::with_capacity(batch.len()),
         ..Processed::default()
     };
+    let mut last_topic = None;
     for original in batch {
         let headers = match convert_headers(
             &converters,
@@ -392,7 +410,8 @@ pub(crate) async fn process_owned(
             timestamp: original.timestamp,
             timestamp_type: original.timestamp_type,
         };
-        let record = sink_record(meta, headers, key, value);
+        let original_topic = shared_topic(&mut last_topic, &original.topic);
+        let record = sink_record(meta, original_topic, headers, key, value);
         let env_ref = &mut *env;
         let step =
             transform_with_retries(&mut env_ref.transforms, &env_ref.errors, stopping, record)

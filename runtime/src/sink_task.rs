@@ -178,7 +178,11 @@ impl SinkTaskContext for RuntimeSinkContext {
         };
         let fatal = (!tolerate_all).then(|| tolerance_exceeded(&error));
         lock(&self.shared).errant.push((
-            (original_topic.clone(), *original_partition, *kafka_offset),
+            (
+                original_topic.to_string(),
+                *original_partition,
+                *kafka_offset,
+            ),
             error,
         ));
         match fatal {
