@@ -12,13 +12,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use connect_core::record::{RecordOrigin, TimestampType};
-use connect_core::{ConnectError, ConnectRecord, Headers, SchemaAndValue};
+use connect_core::{
+    ConnectError, ConnectRecord, Converter, Headers, SchemaAndValue, SyncConverter,
+};
 use rdkafka::message::{BorrowedMessage, Headers as _, Message, Timestamp};
 
-use crate::errors::{ErrorReport, OriginalRecord, RetryTimeout, Stage};
+use crate::errors::{ErrorHandler, ErrorReport, OriginalRecord, RetryTimeout, Stage};
 use crate::plugins::ConnectorConverters;
 use crate::task_common::{TaskEnv, stage_failure};
-use crate::transform_step::{Step, transform, transform_with_retries};
+use crate::transform_step::{StageFailure, Step, transform, transform_with_retries};
 
 /// A failure that stops the task: what was being done, and the error.
 pub(crate) type Failure = (String, ConnectError);
@@ -125,35 +127,27 @@ fn convert_headers<'a>(
                 headers.add(key.to_string(), converted.schema, converted.value);
             }
             Err(error) => {
-                return Step::Failed {
+                return Err(StageFailure {
                     stage: Stage::HeaderConverter,
                     class_name: converters.class_names.header.clone(),
                     error,
-                };
+                });
             }
         }
     }
-    Step::Done(headers)
+    Ok(headers)
 }
 
 /// A record failed for good: kept for the dead letter queue when tolerated, otherwise the
 /// failure that stops the task, with the stage, class and record in its description.
 fn tolerate(
     env: &TaskEnv,
-    stage: Stage,
-    class_name: String,
-    error: ConnectError,
+    failure: StageFailure,
     original: OriginalRecord,
     failed: &mut Vec<ErrorReport>,
 ) -> Result<(), Failure> {
-    let report = ErrorReport {
-        stage,
-        class_name,
-        error,
-        original: Some(original),
-        source_record: None,
-    };
-    let context = format!("{} ({})", stage_failure(stage), report.context(true));
+    let report = failure.into_report(Some(original), None);
+    let context = format!("{} ({})", stage_failure(report.stage), report.context(true));
     let report = env
         .errors
         .failed(report)
@@ -172,7 +166,7 @@ fn collect(
     processed: &mut Processed,
 ) -> Result<(), Failure> {
     match step {
-        Step::Done(Some(record)) => {
+        Ok(Some(record)) => {
             if keep_originals {
                 let original = original();
                 processed.originals.insert(id_of(&original), original);
@@ -180,19 +174,8 @@ fn collect(
             processed.records.push(record);
             Ok(())
         }
-        Step::Done(None) => Ok(()),
-        Step::Failed {
-            stage,
-            class_name,
-            error,
-        } => tolerate(
-            env,
-            stage,
-            class_name,
-            error,
-            original(),
-            &mut processed.failed,
-        ),
+        Ok(None) => Ok(()),
+        Err(failure) => tolerate(env, failure, original(), &mut processed.failed),
     }
 }
 
@@ -211,6 +194,100 @@ fn shared_topic(last: &mut Option<Arc<str>>, topic: &str) -> Arc<str> {
 
 fn id_of(original: &OriginalRecord) -> RecordId {
     (original.topic.clone(), original.partition, original.offset)
+}
+
+/// Converts one consumed message's headers, key and value with synchronous converters.
+fn convert_borrowed(
+    converters: &ConnectorConverters,
+    key_converter: &dyn SyncConverter,
+    value_converter: &dyn SyncConverter,
+    message: &BorrowedMessage<'_>,
+) -> Step<(Headers, SchemaAndValue, SchemaAndValue)> {
+    let headers = match message.headers() {
+        Some(raw) => convert_headers(
+            converters,
+            message.topic(),
+            raw.iter().map(|h| (h.key, h.value)),
+        )?,
+        None => Headers::new(),
+    };
+    let failed = |stage, class_name: &String, error| StageFailure {
+        stage,
+        class_name: class_name.clone(),
+        error,
+    };
+    let key = key_converter
+        .deserialize(message.key())
+        .map_err(|e| failed(Stage::KeyConverter, &converters.class_names.key, e))?;
+    let value = value_converter
+        .deserialize(message.payload())
+        .map_err(|e| failed(Stage::ValueConverter, &converters.class_names.value, e))?;
+    Ok((headers, key, value))
+}
+
+/// Converts one side (key or value) of an owned record.
+async fn convert_side(
+    errors: &ErrorHandler,
+    converter: &Arc<dyn Converter>,
+    topic: &str,
+    headers: &Headers,
+    bytes: Option<&[u8]>,
+    retry: bool,
+    stopping: &(dyn Fn() -> bool + Send + Sync),
+) -> Result<SchemaAndValue, ConnectError> {
+    if retry {
+        errors
+            .retrying(stopping, || {
+                converter.to_connect_data(topic, headers, bytes)
+            })
+            .await
+    } else {
+        converter.to_connect_data(topic, headers, bytes).await
+    }
+}
+
+/// Converts one owned record's key and value, awaiting converters that may do I/O and
+/// retrying retriable failures when `retry` is set.
+async fn convert_owned(
+    errors: &ErrorHandler,
+    converters: &ConnectorConverters,
+    original: &OriginalRecord,
+    headers: &Headers,
+    retry: bool,
+    stopping: &(dyn Fn() -> bool + Send + Sync),
+) -> Step<(SchemaAndValue, SchemaAndValue)> {
+    let topic = original.topic.as_str();
+    let key = convert_side(
+        errors,
+        &converters.key,
+        topic,
+        headers,
+        original.key.as_deref(),
+        retry,
+        stopping,
+    )
+    .await
+    .map_err(|error| StageFailure {
+        stage: Stage::KeyConverter,
+        class_name: converters.class_names.key.clone(),
+        error,
+    })?;
+    let value = convert_side(
+        errors,
+        &converters.value,
+        topic,
+        headers,
+        original.value.as_deref(),
+        retry,
+        stopping,
+    )
+    .await
+    .map_err(|error| StageFailure {
+        stage: Stage::ValueConverter,
+        class_name: converters.class_names.value.clone(),
+        error,
+    })?;
+    Ok((key, value))
 }
 
 /// Converts and transforms a batch straight from the consumed messages with synchronous
@@ -233,38 +310,8 @@ pub(crate) fn process_borrowed(
     let mut last_topic = None;
     for message in messages {
         let topic = message.topic();
-        let converted = match message.headers() {
-            Some(raw) => convert_headers(&converters, topic, raw.iter().map(|h| (h.key, h.value))),
-            None => Step::Done(Headers::new()),
-        };
-        let converted = match converted {
-            Step::Done(headers) => match key_converter.deserialize(message.key()) {
-                Ok(key) => match value_converter.deserialize(message.payload()) {
-                    Ok(value) => Step::Done((headers, key, value)),
-                    Err(error) => Step::Failed {
-                        stage: Stage::ValueConverter,
-                        class_name: converters.class_names.value.clone(),
-                        error,
-                    },
-                },
-                Err(error) => Step::Failed {
-                    stage: Stage::KeyConverter,
-                    class_name: converters.class_names.key.clone(),
-                    error,
-                },
-            },
-            Step::Failed {
-                stage,
-                class_name,
-                error,
-            } => Step::Failed {
-                stage,
-                class_name,
-                error,
-            },
-        };
-        let record = match converted {
-            Step::Done((headers, key, value)) => {
+        let record = match convert_borrowed(&converters, key_converter, value_converter, message) {
+            Ok((headers, key, value)) => {
                 let (timestamp, timestamp_type) = timestamp_of(message);
                 let meta = Consumed {
                     topic,
@@ -276,29 +323,17 @@ pub(crate) fn process_borrowed(
                 let original_topic = shared_topic(&mut last_topic, topic);
                 sink_record(meta, original_topic, headers, key, value)
             }
-            Step::Failed {
-                stage,
-                class_name,
-                error,
-            } => {
-                if env.errors.retries(&error) {
+            Err(failure) => {
+                if env.errors.retries(&failure.error) {
                     return Ok(SyncOutcome::Retry);
                 }
-                let original = original_of(message);
-                tolerate(
-                    env,
-                    stage,
-                    class_name,
-                    error,
-                    original,
-                    &mut processed.failed,
-                )?;
+                tolerate(env, failure, original_of(message), &mut processed.failed)?;
                 continue;
             }
         };
         let step = transform(&mut env.transforms, record);
-        if let Step::Failed { error, .. } = &step
-            && env.errors.retries(error)
+        if let Err(failure) = &step
+            && env.errors.retries(&failure.error)
         {
             return Ok(SyncOutcome::Retry);
         }
@@ -329,79 +364,29 @@ pub(crate) async fn process_owned(
     };
     let mut last_topic = None;
     for original in batch {
-        let headers = match convert_headers(
-            &converters,
-            &original.topic,
-            original
-                .headers
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_deref())),
-        ) {
-            Step::Done(headers) => headers,
-            Step::Failed {
-                stage,
-                class_name,
-                error,
-            } => {
-                tolerate(
-                    env,
-                    stage,
-                    class_name,
-                    error,
-                    original,
-                    &mut processed.failed,
-                )?;
+        let headers = original
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_deref()));
+        let converted = match convert_headers(&converters, &original.topic, headers) {
+            Ok(headers) => convert_owned(
+                &env.errors,
+                &converters,
+                &original,
+                &headers,
+                retry,
+                stopping,
+            )
+            .await
+            .map(|(key, value)| (headers, key, value)),
+            Err(failure) => Err(failure),
+        };
+        let (headers, key, value) = match converted {
+            Ok(parts) => parts,
+            Err(failure) => {
+                tolerate(env, failure, original, &mut processed.failed)?;
                 continue;
             }
-        };
-        let mut parts = Vec::with_capacity(2);
-        let mut failure = None;
-        for (stage, converter, class_name, bytes) in [
-            (
-                Stage::KeyConverter,
-                &converters.key,
-                &converters.class_names.key,
-                original.key.as_deref(),
-            ),
-            (
-                Stage::ValueConverter,
-                &converters.value,
-                &converters.class_names.value,
-                original.value.as_deref(),
-            ),
-        ] {
-            let topic = original.topic.as_str();
-            let headers = &headers;
-            let result = if retry {
-                env.errors
-                    .retrying(stopping, || {
-                        converter.to_connect_data(topic, headers, bytes)
-                    })
-                    .await
-            } else {
-                converter.to_connect_data(topic, headers, bytes).await
-            };
-            match result {
-                Ok(converted) => parts.push(converted),
-                Err(error) => {
-                    failure = Some((stage, class_name.clone(), error));
-                    break;
-                }
-            }
-        }
-        if let Some((stage, class_name, error)) = failure {
-            tolerate(
-                env,
-                stage,
-                class_name,
-                error,
-                original,
-                &mut processed.failed,
-            )?;
-            continue;
-        }
-        let (Some(value), Some(key)) = (parts.pop(), parts.pop()) else {
-            continue;
         };
         let meta = Consumed {
             topic: &original.topic,
@@ -412,10 +397,7 @@ pub(crate) async fn process_owned(
         };
         let original_topic = shared_topic(&mut last_topic, &original.topic);
         let record = sink_record(meta, original_topic, headers, key, value);
-        let env_ref = &mut *env;
-        let step =
-            transform_with_retries(&mut env_ref.transforms, &env_ref.errors, stopping, record)
-                .await;
+        let step = transform_with_retries(&mut env.transforms, &env.errors, stopping, record).await;
         collect(env, step, || original, keep_originals, &mut processed)?;
     }
     Ok(processed)

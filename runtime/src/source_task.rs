@@ -31,7 +31,7 @@ use crate::offsets::{ConnectorOffsets, OffsetStore};
 use crate::status::State;
 use crate::task_common::{TaskEnv, TaskTarget, describe, stage_failure};
 use crate::topics::TopicCreator;
-use crate::transform_step::{Step, transform_with_retries};
+use crate::transform_step::{StageFailure, transform_with_retries};
 
 /// The class Kafka Connect names for records Kafka refused (`KAFKA_PRODUCE` stage).
 const PRODUCER_CLASS: &str = "org.apache.kafka.clients.producer.KafkaProducer";
@@ -226,19 +226,15 @@ fn describe_source_record(record: &ConnectRecord) -> String {
 /// otherwise the task fails.
 fn skip_or_fail<T>(
     env: &TaskEnv,
-    stage: Stage,
-    class_name: String,
-    error: ConnectError,
+    failure: StageFailure,
     described: Option<String>,
 ) -> Result<Option<T>, Failure> {
-    let report = ErrorReport {
-        stage,
-        class_name,
-        error,
-        original: None,
-        source_record: described,
-    };
-    let context = format!("{} ({})", stage_failure(stage), report.context(false));
+    let report = failure.into_report(None, described);
+    let context = format!(
+        "{} ({})",
+        stage_failure(report.stage),
+        report.context(false)
+    );
     env.errors
         .failed(report)
         .map(|_| None)
@@ -482,13 +478,9 @@ impl SourceTaskExecutor {
         } else {
             match transform_with_retries(&mut env.transforms, &env.errors, &stopping, record).await
             {
-                Step::Done(Some(record)) => record,
-                Step::Done(None) => return Ok(None),
-                Step::Failed {
-                    stage,
-                    class_name,
-                    error,
-                } => return skip_or_fail(env, stage, class_name, error, described),
+                Ok(Some(record)) => record,
+                Ok(None) => return Ok(None),
+                Err(failure) => return skip_or_fail(env, failure, described),
             }
         };
         let mut converted = [None, None];
@@ -535,8 +527,12 @@ impl SourceTaskExecutor {
             match result {
                 Ok(bytes) => *slot = Some(bytes),
                 Err(error) => {
-                    let class_name = class_name.clone();
-                    return skip_or_fail(env, stage, class_name, error, described);
+                    let failure = StageFailure {
+                        stage,
+                        class_name: class_name.clone(),
+                        error,
+                    };
+                    return skip_or_fail(env, failure, described);
                 }
             }
         }
@@ -554,14 +550,12 @@ impl SourceTaskExecutor {
                 ) {
                     Ok(bytes) => bytes,
                     Err(error) => {
-                        let class_name = env.converters.class_names.header.clone();
-                        return skip_or_fail(
-                            env,
-                            Stage::HeaderConverter,
-                            class_name,
+                        let failure = StageFailure {
+                            stage: Stage::HeaderConverter,
+                            class_name: env.converters.class_names.header.clone(),
                             error,
-                            described,
-                        );
+                        };
+                        return skip_or_fail(env, failure, described);
                     }
                 };
                 headers = headers.insert(Header {

@@ -3,29 +3,47 @@
 //! Each stage is its own error-handling operation, as in Kafka Connect: a failure names the
 //! transformation's class, a retriable failure is retried (the input record is kept for
 //! that only when retries are configured), and the caller decides with the
-//! [`ErrorHandler`] whether the record is skipped or the task fails.
+//! [`ErrorHandler`] whether the record is skipped or the task fails. Conversions report
+//! their failures the same way ([`StageFailure`]).
 
 use connect_core::{ConnectError, ConnectRecord};
 use connect_transforms::chain::{TransformChain, TransformStage};
 
-use crate::errors::{ErrorHandler, RetryTimeout, Stage};
+use crate::errors::{ErrorHandler, ErrorReport, OriginalRecord, RetryTimeout, Stage};
 
-/// The outcome of one record-level step.
+/// A record-level operation that failed for good (after any retries): at which stage, in
+/// which class, and why. The caller decides with the [`ErrorHandler`] whether the record is
+/// skipped or the task fails.
 #[derive(Debug)]
-pub(crate) enum Step<T> {
-    /// It worked.
-    Done(T),
-    /// It failed for good (after any retries) at this stage and class.
-    Failed {
-        stage: Stage,
-        class_name: String,
-        error: ConnectError,
-    },
+pub(crate) struct StageFailure {
+    pub(crate) stage: Stage,
+    pub(crate) class_name: String,
+    pub(crate) error: ConnectError,
 }
 
-/// A stage's failure as a step outcome.
-fn failed(stage: &TransformStage, error: ConnectError) -> Step<Option<ConnectRecord>> {
-    Step::Failed {
+impl StageFailure {
+    /// The error report of this failure, for the error handler.
+    pub(crate) fn into_report(
+        self,
+        original: Option<OriginalRecord>,
+        source_record: Option<String>,
+    ) -> ErrorReport {
+        ErrorReport {
+            stage: self.stage,
+            class_name: self.class_name,
+            error: self.error,
+            original,
+            source_record,
+        }
+    }
+}
+
+/// The outcome of one record-level step.
+pub(crate) type Step<T> = Result<T, StageFailure>;
+
+/// A stage's failure.
+fn failed(stage: &TransformStage, error: ConnectError) -> StageFailure {
+    StageFailure {
         stage: Stage::Transformation,
         class_name: stage.class_name().to_string(),
         error,
@@ -33,7 +51,7 @@ fn failed(stage: &TransformStage, error: ConnectError) -> Step<Option<ConnectRec
 }
 
 /// Applies every stage without retrying, for the synchronous conversion path; a retriable
-/// failure that should be retried comes back as `Failed` and the caller switches to
+/// failure that should be retried comes back as a [`StageFailure`] and the caller switches to
 /// [`transform_with_retries`]. The record goes through the stages in place.
 pub(crate) fn transform(
     chain: &mut TransformChain,
@@ -42,11 +60,11 @@ pub(crate) fn transform(
     for stage in chain.stages_mut() {
         match stage.apply_in_place(&mut record) {
             Ok(true) => {}
-            Ok(false) => return Step::Done(None),
-            Err(error) => return failed(stage, error),
+            Ok(false) => return Ok(None),
+            Err(error) => return Err(failed(stage, error)),
         }
     }
-    Step::Done(Some(record))
+    Ok(Some(record))
 }
 
 /// Applies every stage, retrying retriable failures as `errors.retry.timeout` allows (each
@@ -74,9 +92,9 @@ pub(crate) async fn transform_with_retries(
             .await;
         match result {
             Ok(Some(next)) => record = next,
-            Ok(None) => return Step::Done(None),
-            Err(error) => return failed(stage, error),
+            Ok(None) => return Ok(None),
+            Err(error) => return Err(failed(stage, error)),
         }
     }
-    Step::Done(Some(record))
+    Ok(Some(record))
 }
